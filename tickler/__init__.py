@@ -1,0 +1,3 @@
+"""tickler: a salesperson's tickler binder as plain files in git."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,3 @@
+from tickler.cli import run
+
+run()

@@ -1,0 +1,541 @@
+"""The binder: its root, its folders, loading and saving cards, and the filing rule.
+
+This module owns the folder layout. ``location_for`` is the one filing rule that every writer and
+``check`` use; ``next`` in a card is the truth and its folder is derived from it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .card import Card, format_entry, is_reserved_id, slugify
+from .config import Settings, load_settings
+from .dates import Due, window_end
+from .errors import (
+    AmbiguousCard,
+    BinderNotFound,
+    CardError,
+    CardNotFound,
+    TicklerError,
+    UsageError,
+)
+from .fsutil import atomic_move, atomic_write, binder_lock, is_temp_name
+
+CARDS = "cards"
+DAYS = "days"
+MONTHS = "months"
+TEMPLATES = "templates"
+STATE = ".tickler"
+DAY_FOLDERS = tuple(f"{DAYS}/{d:02d}" for d in range(1, 32))
+MONTH_FOLDERS = tuple(f"{MONTHS}/{m:02d}" for m in range(1, 13))
+CARD_FOLDERS = (CARDS, *DAY_FOLDERS, *MONTH_FOLDERS)
+CARD_SUFFIX = ".md"
+MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+def location_for(due: Due | None, today: dt.date) -> str:
+    """The folder a card belongs in: ``cards``, ``days/DD`` or ``months/MM``.
+
+    A card is in a day divider when its date falls before ``add_months(today, 1)`` (overdue
+    included); in that window each day of the month occurs at most once, so a day divider never
+    holds two dates. Later dates go under their month's divider.
+    """
+    if due is None:
+        return CARDS
+    if due.date < window_end(today):
+        return f"{DAYS}/{due.date.day:02d}"
+    return f"{MONTHS}/{due.date.month:02d}"
+
+
+@dataclass(frozen=True)
+class Clock:
+    """Today's date and, unless the clock is pinned to a date, the time of day."""
+
+    today: dt.date
+    now: dt.time | None = None
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | os._Environ[str] | None = None) -> Clock:
+        env = os.environ if environ is None else environ
+        pinned = env.get("TICKLER_TODAY", "").strip()
+        if pinned:
+            from .dates import parse_due
+
+            try:
+                due = parse_due(pinned)
+            except TicklerError as exc:
+                raise UsageError(f"TICKLER_TODAY: {exc.message}") from None
+            return cls(due.date, due.time)
+        now = dt.datetime.now()
+        return cls(now.date(), now.time().replace(second=0, microsecond=0))
+
+
+def find_root(explicit: str | None = None, *, start: Path | None = None) -> Path:
+    """The binder root: ``--binder``, else ``TICKLER_BINDER``, else the nearest folder upward
+    from ``start`` that holds ``days/`` and ``months/``."""
+    given = explicit if explicit else os.environ.get("TICKLER_BINDER") or None
+    if given:
+        root = Path(given).expanduser()
+        if not (root / DAYS).is_dir() or not (root / MONTHS).is_dir():
+            source = "--binder" if explicit else "TICKLER_BINDER"
+            raise BinderNotFound(
+                f"{source}: {root} is not a binder (it has no days/ and months/ folders); "
+                "create one with 'tickler init'"
+            )
+        return root.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DAYS).is_dir() and (folder / MONTHS).is_dir():
+            return folder
+    raise BinderNotFound(
+        "no binder here: no folder with days/ and months/ from this one upward. "
+        "Run 'tickler init', or give --binder PATH or TICKLER_BINDER"
+    )
+
+
+@dataclass(frozen=True)
+class Filed:
+    """A card together with where it lies in the binder."""
+
+    id: str
+    folder: str  # "cards", "days/05", "months/12"
+    card: Card
+
+    @property
+    def rel(self) -> str:
+        return f"{self.folder}/{self.id}{CARD_SUFFIX}"
+
+
+@dataclass(frozen=True)
+class Change:
+    """One card changed by a command: where it was and is, and its follow-up before and after."""
+
+    id: str
+    old_folder: str | None
+    new_folder: str
+    old_next: Due | None
+    new_next: Due | None
+    note: str = ""
+
+
+@dataclass
+class Scan:
+    cards: list[Filed] = field(default_factory=list)
+    problems: list[TicklerError] = field(default_factory=list)
+
+
+class Binder:
+    def __init__(self, root: Path, settings: Settings | None = None):
+        self.root = root
+        self.settings = settings if settings is not None else load_settings(root)
+
+    # ------------------------------------------------------------------ paths
+
+    def path_of(self, folder: str, card_id: str) -> Path:
+        return self.root / folder / f"{card_id}{CARD_SUFFIX}"
+
+    def rel(self, path: Path) -> str:
+        try:
+            return path.relative_to(self.root).as_posix()
+        except ValueError:
+            return str(path)
+
+    def lock(self) -> AbstractContextManager[None]:
+        """The exclusive binder lock every mutating command holds."""
+        return binder_lock(self.root / STATE)
+
+    # ------------------------------------------------------------------ reading
+
+    def card_files(self, folders: Iterable[str] = CARD_FOLDERS) -> Iterator[tuple[str, str, Path]]:
+        """(folder, id, path) of every card file in ``folders``; never follows a symlink."""
+        for folder in folders:
+            try:
+                entries = list(os.scandir(self.root / folder))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            for entry in sorted(entries, key=lambda e: e.name):
+                name = entry.name
+                if not name.endswith(CARD_SUFFIX) or name.startswith(".") or is_temp_name(name):
+                    continue
+                yield folder, name[: -len(CARD_SUFFIX)], Path(entry.path)
+
+    def load(self, folder: str, card_id: str) -> Filed:
+        path = self.path_of(folder, card_id)
+        rel = self.rel(path)
+        if path.is_symlink():
+            raise CardError("is a symbolic link; cards must be plain files in the binder", path=rel)
+        if path.is_dir():
+            raise CardError("is a folder, not a card file", path=rel)
+        try:
+            with open(path, "rb") as handle:
+                raw = handle.read(MAX_CARD_BYTES + 1)
+        except FileNotFoundError:
+            raise CardNotFound(f"no card '{card_id}' in {folder}/") from None
+        except OSError as exc:
+            raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
+        if len(raw) > MAX_CARD_BYTES:
+            raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = raw[: exc.start].count(b"\n") + 1
+            raise CardError("is not UTF-8 text", path=rel, line=line) from None
+        return Filed(card_id, folder, Card.parse(text, source=rel))
+
+    def scan(self, folders: Iterable[str] = CARD_FOLDERS) -> Scan:
+        """Load every card in ``folders``; a malformed card is a problem, never a stop."""
+        result = Scan()
+        for folder, card_id, _ in self.card_files(folders):
+            try:
+                result.cards.append(self.load(folder, card_id))
+            except TicklerError as exc:
+                result.problems.append(exc)
+        return result
+
+    def due_cards(self, today: dt.date) -> Scan:
+        """Cards due on or before ``today``: what today's divider shows.
+
+        Only the day dividers and this month's divider (cards not yet spread by ``roll``) are read,
+        so the cost follows the month's workload, not the binder's size.
+        """
+        folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
+        scan = self.scan(folders)
+        scan.cards = [f for f in scan.cards if f.card.next is not None and f.card.next.date <= today]
+        return scan
+
+    def resolve(self, ref: str) -> Filed:
+        """Find a card by id, unique id prefix, or path to its file."""
+        folder, card_id = self._resolve_location(ref)
+        return self.load(folder, card_id)
+
+    def _resolve_location(self, ref: str) -> tuple[str, str]:
+        if not ref.strip():
+            raise UsageError("an empty card name; give a card id, a prefix of one, or a path")
+        if _CONTROL.search(ref):
+            raise UsageError(f"{ref!r}: a card reference cannot hold control characters")
+        if "/" in ref or "\\" in ref or ref.endswith(CARD_SUFFIX):
+            return self._location_from_path(ref)
+        if ref in (".", "..") or ref.startswith("."):
+            raise UsageError(f"'{ref}' is not a card id")
+        wanted = unicodedata.normalize("NFC", ref).lower()
+        exact: list[tuple[str, str]] = []
+        prefixed: list[tuple[str, str]] = []
+        for folder, card_id, _ in self.card_files():
+            key = unicodedata.normalize("NFC", card_id).lower()
+            if key == wanted:
+                exact.append((folder, card_id))
+            elif key.startswith(wanted):
+                prefixed.append((folder, card_id))
+        if len(exact) == 1:
+            return exact[0]
+        if len(exact) > 1:
+            raise AmbiguousCard(ref, [f"{f}/{i}{CARD_SUFFIX}" for f, i in exact])
+        if len(prefixed) == 1:
+            return prefixed[0]
+        if len(prefixed) > 1:
+            raise AmbiguousCard(ref, [f"{i}  ({f})" for f, i in prefixed])
+        raise CardNotFound(f"no card '{ref}' in the binder")
+
+    def _location_from_path(self, ref: str) -> tuple[str, str]:
+        candidate = Path(ref).expanduser()
+        if not candidate.is_absolute():
+            in_cwd = Path.cwd() / candidate
+            candidate = in_cwd if in_cwd.exists() else self.root / candidate
+        try:
+            parent = candidate.parent.resolve()
+            rel_parent = parent.relative_to(self.root).as_posix()
+        except (ValueError, OSError):
+            raise UsageError(f"'{ref}' is outside the binder {self.root}") from None
+        if rel_parent not in CARD_FOLDERS:
+            raise UsageError(f"'{ref}' is not in cards/, a day or a month divider of the binder")
+        name = candidate.name
+        if not name.endswith(CARD_SUFFIX) or name.startswith("."):
+            raise UsageError(f"'{ref}' is not a card file (cards are .md files)")
+        card_id = name[: -len(CARD_SUFFIX)]
+        if not self.path_of(rel_parent, card_id).exists():
+            raise CardNotFound(f"no card file {rel_parent}/{name}")
+        return rel_parent, card_id
+
+    # ------------------------------------------------------------------ writing
+
+    def save(self, filed: Filed, card: Card, today: dt.date) -> Filed:
+        """Write ``card`` in place of ``filed`` and refile it where the filing rule says.
+
+        The new text is written atomically first, then the file is renamed, so a crash leaves the
+        card exactly once: old text, or new text (possibly still in the old folder, which ``check
+        --fix`` or ``roll`` refiles).
+        """
+        path = self.path_of(filed.folder, filed.id)
+        if card.text != filed.card.text:
+            atomic_write(path, card.text.encode("utf-8"))
+        target = location_for(card.next, today)
+        if target != filed.folder:
+            (self.root / target).mkdir(parents=True, exist_ok=True)
+            atomic_move(path, self.path_of(target, filed.id))
+        return Filed(filed.id, target, card)
+
+    def unique_id(self, name: str) -> str:
+        base = slugify(name)
+        if is_reserved_id(base):
+            base = f"{base}-card"
+        taken = {unicodedata.normalize("NFC", i).lower() for _, i, _ in self.card_files()}
+        card_id, n = base, 2
+        while card_id.lower() in taken:
+            card_id = f"{base}-{n}"
+            n += 1
+        return card_id
+
+    def template_text(self, template: str | None) -> tuple[str, str]:
+        """The text of a blank form from ``templates/`` (``default.md`` when none is named)."""
+        name = template or "default"
+        if name.endswith(CARD_SUFFIX):
+            name = name[: -len(CARD_SUFFIX)]
+        if not name or "/" in name or "\\" in name or name.startswith(".") or _CONTROL.search(name):
+            raise UsageError(f"'{template}' is not a template name (a file name in templates/)")
+        path = self.root / TEMPLATES / f"{name}{CARD_SUFFIX}"
+        rel = self.rel(path)
+        if path.is_symlink() or not path.is_file():
+            if template is None:
+                from .setup import form_text
+
+                return form_text("default.md"), "(built-in default form)"
+            available = sorted(p.stem for p in (self.root / TEMPLATES).glob(f"*{CARD_SUFFIX}"))
+            raise TicklerError(
+                f"no template '{name}' in templates/ (there are: {', '.join(available) or 'none'})"
+            )
+        try:
+            return path.read_text(encoding="utf-8"), rel
+        except (OSError, UnicodeDecodeError) as exc:
+            raise CardError(f"cannot read template: {exc}", path=rel) from None
+
+    def new_card(
+        self,
+        name: str,
+        *,
+        due: Due | None,
+        today: dt.date,
+        template: str | None = None,
+        values: dict[str, str] | None = None,
+        owner: str | None = None,
+    ) -> Filed:
+        name = " ".join(name.split())
+        if not name:
+            raise UsageError("a card needs a name")
+        if _CONTROL.search(name):
+            raise UsageError("the name holds control characters")
+        values = dict(values or {})
+        for key in ("name", "next"):
+            if key in values:
+                raise UsageError(
+                    f"--set {key}=...: give the {key} as {'NAME' if key == 'name' else '--next'}"
+                )
+        text, source = self.template_text(template)
+        form = Card.parse(text, source=source, validate=False)
+        body = form.text[form.fm_end :].replace("{{name}}", name).replace("{{date}}", today.isoformat())
+        form = Card.parse(form.text[: form.fm_end] + body, source=source, validate=False)
+        card = form.with_field("name", name) if form.fields.get("name") != name else form
+        if owner and "owner" not in values and not card.owner:
+            values["owner"] = owner
+        for key, value in values.items():
+            card = card.with_field(key, _typed_value(value))
+        if due is not None:
+            card = card.with_field("next", due)
+        elif card.next is not None and "next" not in values:
+            card = card.with_field("next", None)  # a template's date belongs to no customer
+        card = Card.parse(card.text, source=source)
+        with self.lock():
+            card_id = self.unique_id(name)
+            folder = location_for(card.next, today)
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            path = self.path_of(folder, card_id)
+            if path.exists():  # pragma: no cover - unique_id checked under the same lock
+                raise TicklerError(f"{self.rel(path)} already exists")
+            atomic_write(path, card.text.encode("utf-8"))
+        return Filed(card_id, folder, card)
+
+    def reschedule(self, ref: str, due: Due | None, *, clock: Clock, note: str | None = None) -> Change:
+        """Set (or, with None, drop) a card's follow-up and refile it; a note goes in the Log."""
+        with self.lock():
+            filed = self.resolve(ref)
+            card = filed.card
+            if note is not None:
+                where = f"to {due}" if due else "parked"
+                card = card.with_entry(
+                    format_entry(clock.today, "moved", f"{note} ({where})", time=clock.now)
+                )
+            if due != card.next:
+                card = card.with_field("next", due)
+            saved = self.save(filed, card, clock.today)
+        return Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next)
+
+    def add_entry(
+        self,
+        ref: str,
+        text: str,
+        *,
+        clock: Clock,
+        kind: str | None = None,
+        amount: str | None = None,
+        due: Due | None = None,
+    ) -> tuple[Change, str]:
+        """Append a Log entry (kind: the one given, else ``purchase`` for an amount, else the card's
+        action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too."""
+        with self.lock():
+            filed = self.resolve(ref)
+            entry_kind = kind or ("purchase" if amount is not None else filed.card.action or "note")
+            text = text.strip()
+            if due is not None:
+                text = f"{text}{'' if not text or text[-1] in '.!?' else '.'} Next: {due}".strip()
+            entry = format_entry(clock.today, entry_kind, text, time=clock.now, amount=amount)
+            card = filed.card.with_entry(entry)
+            if due is not None and due != card.next:
+                card = card.with_field("next", due)
+            saved = self.save(filed, card, clock.today)
+        return Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next), entry
+
+    # ------------------------------------------------------------------ roll and check
+
+    def roll(self, today: dt.date, *, dry_run: bool = False) -> tuple[list[Change], list[TicklerError]]:
+        """Roll overdue cards to the first workday on or after today, then refile every card whose
+        folder is not the one the filing rule says. Running it twice changes nothing the second time."""
+        workdays = self.settings.workday_calendar()
+        landing = workdays.on_or_after(today)
+        changes: list[Change] = []
+        with self.lock():
+            scan = self.scan()
+            for filed in scan.cards:
+                card = filed.card
+                due = card.next
+                note = ""
+                if due is not None and due.date < today:
+                    new_due = due.with_date(landing)
+                    card = card.with_entry(format_entry(today, "rolled", f"from {due.date.isoformat()}"))
+                    card = card.with_field("next", new_due)
+                    note = f"rolled from {due.date.isoformat()}"
+                target = location_for(card.next, today)
+                if target == filed.folder and card is filed.card:
+                    continue
+                if not dry_run:
+                    self.save(filed, card, today)
+                changes.append(Change(filed.id, filed.folder, target, due, card.next, note or "refiled"))
+        return changes, scan.problems
+
+    def check(self, today: dt.date) -> tuple[list[Problem], Scan]:
+        """Every invariant of the binder; an empty list means the binder is true."""
+        problems: list[Problem] = []
+        scan = self.scan()
+        for error in scan.problems:
+            problems.append(Problem("malformed", str(error.path or ""), error.message, error.line))
+        by_id: dict[str, list[Filed]] = {}
+        seen_names: dict[str, list[str]] = {}
+        for filed in scan.cards:
+            by_id.setdefault(filed.id, []).append(filed)
+            folded = unicodedata.normalize("NFC", filed.id).casefold()
+            seen_names.setdefault(folded, []).append(filed.rel)
+            target = location_for(filed.card.next, today)
+            if target != filed.folder:
+                when = filed.card.next or "no follow-up"
+                problems.append(Problem("misfiled", filed.rel, f"next is {when}, so it belongs in {target}/"))
+        for card_id, copies in by_id.items():
+            if len(copies) > 1:
+                places = ", ".join(f.rel for f in copies)
+                problems.append(
+                    Problem(
+                        "duplicate", copies[0].rel, f"id '{card_id}' is in {len(copies)} places: {places}"
+                    )
+                )
+        for paths in seen_names.values():
+            ids = {Path(p).stem for p in paths}
+            if len(ids) > 1:
+                problems.append(
+                    Problem("clash", paths[0], f"ids differ only by case or accents: {', '.join(paths)}")
+                )
+        for folder, card_id, path in self.card_files():
+            if path.is_symlink():
+                problems.append(
+                    Problem(
+                        "symlink", f"{folder}/{card_id}{CARD_SUFFIX}", "is a symbolic link, not a card file"
+                    )
+                )
+        return problems, scan
+
+    def fix(self, today: dt.date) -> tuple[list[str], list[Problem]]:
+        """Repair what can be repaired without guessing: refile misfiled cards, and give a duplicate
+        id's extra copy a new id (identical copies are merged into one). Returns what was done and
+        what is left."""
+        done: list[str] = []
+        with self.lock():
+            scan = self.scan()
+            by_id: dict[str, list[Filed]] = {}
+            for filed in scan.cards:
+                by_id.setdefault(filed.id, []).append(filed)
+            for card_id, copies in sorted(by_id.items()):
+                keep, *extra = sorted(copies, key=lambda f: f.folder != location_for(f.card.next, today))
+                for copy in extra:
+                    path = self.path_of(copy.folder, copy.id)
+                    if copy.card.text == keep.card.text:
+                        path.unlink()
+                        done.append(f"{copy.rel}: removed, an identical copy of {keep.rel}")
+                        continue
+                    new_id = self.unique_id(copy.card.name)
+                    entry = format_entry(
+                        today, "renamed", f"from {card_id}: the id was also used by {keep.rel}"
+                    )
+                    card = copy.card.with_entry(entry)
+                    atomic_write(path, card.text.encode("utf-8"))
+                    target = location_for(card.next, today)
+                    (self.root / target).mkdir(parents=True, exist_ok=True)
+                    atomic_move(path, self.path_of(target, new_id))
+                    done.append(
+                        f"{copy.rel}: renamed to {target}/{new_id}{CARD_SUFFIX} (id was also {keep.rel})"
+                    )
+                target = location_for(keep.card.next, today)
+                if target != keep.folder:
+                    self.save(keep, keep.card, today)
+                    done.append(f"{keep.rel}: refiled to {target}/")
+        left, _ = self.check(today)
+        return done, left
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken invariant: what kind, which file (and line), and what is wrong."""
+
+    kind: str  # malformed, misfiled, duplicate, clash, symlink
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def _typed_value(value: str) -> object:
+    """A ``--set KEY=VALUE`` value: text as typed, except a ``[a, b]`` list and true/false.
+
+    Numbers stay text on purpose: ``+74951234567`` is a phone, not an integer."""
+    text = value.strip()
+    if not text:
+        return None
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    if text.startswith("[") and text.endswith("]"):
+        from .card import load_yaml
+
+        try:
+            parsed = load_yaml(text)
+        except Exception:
+            return value
+        if isinstance(parsed, list):
+            return parsed
+    return value

@@ -1,0 +1,122 @@
+"""Atomic file operations and the binder lock.
+
+Every write goes to a temporary file in the destination folder, is flushed and fsynced, then
+``os.replace``d over the target, so a crash leaves either the old or the new file, never a torn one.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+from .errors import LockBusy, TicklerError
+
+TEMP_PREFIX = ".tickler-tmp-"
+
+
+def _fsync_dir(folder: Path) -> None:
+    # Makes the rename itself durable; not every platform lets a directory be opened.
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _os_error(exc: OSError, path: Path) -> TicklerError:
+    if exc.errno == errno.ENOSPC:
+        return TicklerError("no space left on the disk; nothing was changed", path=path)
+    if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return TicklerError("permission denied; nothing was changed", path=path)
+    return TicklerError(f"{exc.strerror or exc}; nothing was changed", path=path)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new content, never half."""
+    folder = path.parent
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".md", dir=folder)
+    except OSError as exc:
+        raise _os_error(exc, path) from exc
+    tmp = Path(tmp_name)
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        with contextlib.suppress(OSError):
+            if path.exists():
+                os.chmod(tmp, path.stat().st_mode & 0o7777)
+            else:
+                os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise _os_error(exc, path) from exc
+    _fsync_dir(folder)
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
+
+
+def atomic_move(src: Path, dst: Path) -> None:
+    """Rename ``src`` to ``dst`` within the binder; refuses to overwrite an existing file."""
+    if dst.exists():
+        raise TicklerError(f"{dst.name} already exists there; nothing was moved", path=dst)
+    try:
+        os.rename(src, dst)
+    except OSError as exc:
+        raise _os_error(exc, src) from exc
+    _fsync_dir(dst.parent)
+    if src.parent != dst.parent:
+        _fsync_dir(src.parent)
+
+
+def is_temp_name(name: str) -> bool:
+    return name.startswith(TEMP_PREFIX)
+
+
+@contextlib.contextmanager
+def binder_lock(state_dir: Path, *, timeout: float = 10.0) -> Iterator[None]:
+    """Hold the exclusive binder lock. The OS drops it when the holder dies, so it never goes stale."""
+    import fcntl
+
+    try:
+        state_dir.mkdir(exist_ok=True)
+        fd = os.open(state_dir / "lock", os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as exc:
+        raise _os_error(exc, state_dir / "lock") from exc
+    try:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LockBusy(
+                        f"another tickler command is changing the binder (waited {timeout:.0f}s); "
+                        "try again in a moment",
+                        path=state_dir / "lock",
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+    finally:
+        os.close(fd)

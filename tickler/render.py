@@ -1,0 +1,146 @@
+"""Output: cards as JSON (the DESIGN shapes) and as aligned text for people.
+
+Plain aligned text in a pipe; on a terminal the same table, fitted to its width, with a little
+colour unless ``NO_COLOR`` is set.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import shutil
+import sys
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, TextIO
+
+from .binder import Filed
+
+
+def card_json(filed: Filed, today: dt.date) -> dict[str, Any]:
+    card = filed.card
+    due = card.next
+    return {
+        "id": filed.id,
+        "name": card.name,
+        "path": filed.rel,
+        "next": due.iso() if due else None,
+        "owner": card.owner,
+        "action": card.action,
+        "overdue": bool(due and due.date < today),
+        "fields": card.as_fields_json(),
+    }
+
+
+def dump_json(data: Any, out: TextIO | None = None) -> None:
+    stream = out or sys.stdout
+    stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+# --------------------------------------------------------------------------- text tables
+
+
+def display_width(text: str) -> int:
+    """Columns a string takes on a terminal (wide East Asian characters take two)."""
+    width = 0
+    for ch in text:
+        if unicodedata.combining(ch):
+            continue
+        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
+    return width
+
+
+def fit(text: str, width: int) -> str:
+    """Cut ``text`` to ``width`` columns, marking the cut with an ellipsis."""
+    if display_width(text) <= width:
+        return text
+    if width <= 1:
+        return "…"[:width]
+    out, used = "", 0
+    for ch in text:
+        w = display_width(ch)
+        if used + w > width - 1:
+            break
+        out += ch
+        used += w
+    return out + "…"
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - display_width(text))
+
+
+@dataclass
+class Style:
+    """Terminal or pipe: decides colour and whether lines are cut to the width."""
+
+    color: bool
+    width: int | None  # None: never cut (a pipe, a file)
+
+    @classmethod
+    def for_stream(cls, stream: TextIO | None = None) -> Style:
+        stream = stream or sys.stdout
+        tty = hasattr(stream, "isatty") and stream.isatty()
+        if not tty:
+            return cls(color=False, width=None)
+        color = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
+        return cls(color=color, width=shutil.get_terminal_size((100, 24)).columns)
+
+    def paint(self, text: str, code: str) -> str:
+        return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
+
+
+def table(
+    rows: Sequence[Sequence[str]],
+    style: Style,
+    *,
+    header: Sequence[str] | None = None,
+    shrink: Sequence[int] = (),
+    paints: Sequence[str | None] | None = None,
+    indent: str = "  ",
+) -> list[str]:
+    """Align columns; on a terminal shrink the columns named in ``shrink`` (last first) to fit."""
+    all_rows = [list(header)] + [list(r) for r in rows] if header else [list(r) for r in rows]
+    if not all_rows:
+        return []
+    ncols = len(all_rows[0])
+    widths = [max(display_width(r[i]) for r in all_rows) for i in range(ncols)]
+    # The last column is never padded, so only the widths before it take room.
+    if style.width is not None:
+        budget = style.width - len(indent)
+        total = sum(widths) + 2 * (ncols - 1)
+        for col in shrink:
+            if total <= budget:
+                break
+            floor = 8 if col != ncols - 1 else 10
+            cut = min(total - budget, max(0, widths[col] - floor))
+            widths[col] -= cut
+            total -= cut
+    lines = []
+    for index, row in enumerate(all_rows):
+        cells = []
+        for i, cell in enumerate(row):
+            text = fit(cell, widths[i]) if style.width is not None else cell
+            text = pad(text, widths[i]) if i < ncols - 1 else text
+            if header and index == 0:
+                text = style.paint(text, "2")
+            elif paints and paints[i]:
+                text = style.paint(text, paints[i] or "")
+            cells.append(text)
+        lines.append((indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def days_word(n: int) -> str:
+    return f"{n} day" if n == 1 else f"{n} days"
+
+
+def load_bar(count: int, capacity: int, style: Style, width: int = 20) -> str:
+    """``█████░░░░░`` of the day's load against capacity, only on a terminal."""
+    if style.width is None:
+        return ""
+    filled = min(width, round(width * count / capacity)) if capacity else width
+    bar = "█" * filled + "░" * (width - filled)
+    return style.paint(bar, "31" if count > capacity else "32")
