@@ -221,12 +221,30 @@ def test_slugify(name: str, slug: str) -> None:
 
 
 _keys = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
-    lambda k: k not in ("name", "next", "action", "owner", "tags", "fixed", "y", "n", "yes", "no",
-                        "on", "off", "true", "false", "null")
+    lambda k: (
+        k
+        not in (
+            "name",
+            "next",
+            "action",
+            "owner",
+            "tags",
+            "fixed",
+            "y",
+            "n",
+            "yes",
+            "no",
+            "on",
+            "off",
+            "true",
+            "false",
+            "null",
+        )
+    )
 )
 _values = st.one_of(
     st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=30),
-    st.integers(-10**6, 10**6),
+    st.integers(-(10**6), 10**6),
     st.booleans(),
     st.lists(st.text(st.characters(whitelist_categories=("L", "N")), min_size=1, max_size=8), max_size=4),
 )

@@ -42,6 +42,12 @@ MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is n
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
+def fold(text: str) -> str:
+    """Text for matching what people type: no case, no accents (``María`` matches ``maria``)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def location_for(due: Due | None, today: dt.date) -> str:
     """The folder a card belongs in: ``cards``, ``days/DD`` or ``months/MM``.
 
@@ -73,7 +79,7 @@ class Clock:
             try:
                 due = parse_due(pinned)
             except TicklerError as exc:
-                raise UsageError(f"TICKLER_TODAY: {exc.message}") from None
+                raise TicklerError(f"TICKLER_TODAY: {exc.message}") from None
             return cls(due.date, due.time)
         now = dt.datetime.now()
         return cls(now.date(), now.time().replace(second=0, microsecond=0))
@@ -219,18 +225,18 @@ class Binder:
 
     def _resolve_location(self, ref: str) -> tuple[str, str]:
         if not ref.strip():
-            raise UsageError("an empty card name; give a card id, a prefix of one, or a path")
+            raise TicklerError("an empty card name; give a card id, a prefix of one, or a path")
         if _CONTROL.search(ref):
-            raise UsageError(f"{ref!r}: a card reference cannot hold control characters")
+            raise TicklerError(f"{ref!r}: a card reference cannot hold control characters")
         if "/" in ref or "\\" in ref or ref.endswith(CARD_SUFFIX):
             return self._location_from_path(ref)
         if ref in (".", "..") or ref.startswith("."):
-            raise UsageError(f"'{ref}' is not a card id")
-        wanted = unicodedata.normalize("NFC", ref).lower()
+            raise TicklerError(f"'{ref}' is not a card id")
+        wanted = fold(ref)
         exact: list[tuple[str, str]] = []
         prefixed: list[tuple[str, str]] = []
         for folder, card_id, _ in self.card_files():
-            key = unicodedata.normalize("NFC", card_id).lower()
+            key = fold(card_id)
             if key == wanted:
                 exact.append((folder, card_id))
             elif key.startswith(wanted):
@@ -254,12 +260,12 @@ class Binder:
             parent = candidate.parent.resolve()
             rel_parent = parent.relative_to(self.root).as_posix()
         except (ValueError, OSError):
-            raise UsageError(f"'{ref}' is outside the binder {self.root}") from None
+            raise TicklerError(f"'{ref}' is outside the binder {self.root}") from None
         if rel_parent not in CARD_FOLDERS:
-            raise UsageError(f"'{ref}' is not in cards/, a day or a month divider of the binder")
+            raise TicklerError(f"'{ref}' is not in cards/, a day or a month divider of the binder")
         name = candidate.name
         if not name.endswith(CARD_SUFFIX) or name.startswith("."):
-            raise UsageError(f"'{ref}' is not a card file (cards are .md files)")
+            raise TicklerError(f"'{ref}' is not a card file (cards are .md files)")
         card_id = name[: -len(CARD_SUFFIX)]
         if not self.path_of(rel_parent, card_id).exists():
             raise CardNotFound(f"no card file {rel_parent}/{name}")
@@ -300,7 +306,7 @@ class Binder:
         if name.endswith(CARD_SUFFIX):
             name = name[: -len(CARD_SUFFIX)]
         if not name or "/" in name or "\\" in name or name.startswith(".") or _CONTROL.search(name):
-            raise UsageError(f"'{template}' is not a template name (a file name in templates/)")
+            raise TicklerError(f"'{template}' is not a template name (a file name in templates/)")
         path = self.root / TEMPLATES / f"{name}{CARD_SUFFIX}"
         rel = self.rel(path)
         if path.is_symlink() or not path.is_file():
@@ -329,9 +335,9 @@ class Binder:
     ) -> Filed:
         name = " ".join(name.split())
         if not name:
-            raise UsageError("a card needs a name")
+            raise TicklerError("a card needs a name")
         if _CONTROL.search(name):
-            raise UsageError("the name holds control characters")
+            raise TicklerError("the name holds control characters")
         values = dict(values or {})
         for key in ("name", "next"):
             if key in values:

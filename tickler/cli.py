@@ -97,7 +97,7 @@ def _when(text: str, clock: Clock, what: str = "WHEN") -> Due:
     try:
         return parse_when(text, clock.today)
     except TicklerError as exc:
-        raise UsageError(f"{what}: {exc.message}") from None
+        raise TicklerError(f"{what}: {exc.message}") from None
 
 
 def _parse_sets(values: list[str]) -> dict[str, str]:
