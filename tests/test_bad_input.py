@@ -11,7 +11,7 @@ from conftest import Run, card_text, snapshot, write_card
 
 BROKEN = {
     "no-front-matter": ("Just some notes about a customer.\n", 1, "no front matter"),
-    "broken-yaml": ("---\nname: Broken\ncompany: [unclosed\n---\n", 4, "not valid YAML"),
+    "broken-yaml": ("---\nname: Broken\ncompany: [unclosed\n---\n", 3, "not valid YAML"),
     "no-name": ("---\ncompany: Nameless Ltd\nnext: 2026-11-23\n---\n", None, "has no 'name:'"),
     "bad-date": ("---\nname: Bad Date\nnext: 2026-02-30\n---\n", 3, "February 2026 has 28 days"),
     "list-date": ("---\nname: List Date\nnext: [2026-11-23, 2026-11-24]\n---\n", 3, "must be a date"),
@@ -45,7 +45,7 @@ def test_check_reports_each_with_file_and_line_and_fails(broken_binder: Path, ru
     result = run("check")
     assert result.exit_code == 1
     assert "malformed: days/23/bad-date.md:3: 'next': '2026-02-30' is not a real date" in result.stdout
-    assert "malformed: days/23/broken-yaml.md:4: the front matter is not valid YAML" in result.stdout
+    assert "malformed: days/23/broken-yaml.md:3: the front matter is not valid YAML" in result.stdout
     assert result.stdout.count("malformed: ") == len(BROKEN) + 1
     before = snapshot(broken_binder)
     fixed = run("check", "--fix")

@@ -186,7 +186,8 @@ class Card:
         try:
             data = load_yaml(fm_text) if fm_text.strip() else None
         except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+            # Where an unclosed bracket or quote opened is where the mistake is; else where it broke.
+            mark = getattr(exc, "context_mark", None) or getattr(exc, "problem_mark", None)
             err_line = first_line + mark.line if mark is not None else None
             problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
             raise CardError(
@@ -342,7 +343,7 @@ class Card:
         span = _key_span(lines, key)
         if span is None:
             rendered = yaml_scalar(value)
-            new_line = f"{key}: {rendered}".rstrip() + nl
+            new_line = f"{key}: {rendered}".rstrip(" \t") + nl
             if lines and not lines[-1].endswith("\n"):
                 lines[-1] += nl
             lines.append(new_line)
@@ -354,7 +355,7 @@ class Card:
             rendered = yaml_scalar(value, quote=quote)
             if not old_value:
                 prefix = prefix.rstrip() + " "
-            new = (prefix + rendered).rstrip() if rendered else prefix.rstrip()
+            new = (prefix + rendered).rstrip(" \t") if rendered else prefix.rstrip(" \t")
             if comment:
                 new += " " * max(1, comment_col - len(new)) + comment
             lines[first : last + 1] = [new + nl]
@@ -513,5 +514,5 @@ def _split_key_line(raw: str) -> tuple[str, str, int, str]:
             break
         i += 1
     if comment_col < 0:
-        return prefix, line[pos:].rstrip(), -1, ""
-    return prefix, line[pos:comment_col].rstrip(), comment_col, line[comment_col:]
+        return prefix, line[pos:].rstrip(" \t"), -1, ""
+    return prefix, line[pos:comment_col].rstrip(" \t"), comment_col, line[comment_col:]

@@ -1,13 +1,15 @@
 """The ``tickler`` command: thin commands over the library, one error boundary.
 
-Each command parses its arguments, makes one call into ``Binder``, and formats the answer.
+Each command parses its arguments, makes one call into the library, and formats the answer.
 Library errors become ``tickler: error: ...`` and their exit code in ``_Group.invoke`` only.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import os
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -15,10 +17,10 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .binder import Binder, Clock, Filed, find_root
-from .config import current_user, owner_matches
-from .dates import Due, parse_when
+from .binder import Binder, Change, Clock, Filed, find_root, fold
+from .dates import WHEN_HELP, Due, parse_when
 from .errors import TicklerError, UsageError
+from .query import Owners
 
 
 class _Group(TyperGroup):
@@ -110,19 +112,45 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
     return out
 
 
-def _echo_change(card_id: str, old: Due | None, new: Due | None, folder: str, extra: str = "") -> None:
-    before = str(old) if old else "no date"
-    after = str(new) if new else "no date"
-    typer.echo(f"{card_id}: {before} -> {after} ({folder}/){extra}")
+def _echo_change(change: Change, extra: str = "") -> None:
+    before = str(change.old_next) if change.old_next else "no date"
+    after = str(change.new_next) if change.new_next else "no date"
+    typer.echo(f"{change.id}: {before} -> {after} ({change.new_folder}/){extra}")
+
+
+def _complete_card(incomplete: str) -> list[str]:
+    """Shell completion of card ids: lists file names only, reads no card."""
+    try:
+        binder = Binder(find_root(None))
+        wanted = fold(incomplete)
+        return sorted({i for _, i, _ in binder.card_files() if fold(i).startswith(wanted)})
+    except Exception:
+        return []
+
+
+def _owners(all_: bool, owner: str | None) -> Owners:
+    return Owners(everyone=all_, owner=owner)
+
+
+def _report_problems(problems: Sequence[object]) -> None:
+    for problem in problems:
+        _warn(problem)
 
 
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of text.")]
 CardArg = Annotated[
-    str, typer.Argument(metavar="CARD", help="A card id, a unique prefix of one, or its file path.")
+    str,
+    typer.Argument(
+        metavar="CARD",
+        help="A card id, a unique prefix of one (case and accents optional), or its file path.",
+        autocompletion=_complete_card,
+    ),
 ]
+AllOption = Annotated[bool, typer.Option("--all", help="Everyone's cards, not only yours and unowned ones.")]
+OwnerOption = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="One rep's cards.")]
 
 
-# --------------------------------------------------------------------------- commands
+# --------------------------------------------------------------------------- creating and showing
 
 
 @app.command()
@@ -144,8 +172,7 @@ def new(
     ctx: typer.Context,
     name: Annotated[str, typer.Argument(help="The customer's name, e.g. 'Ivan Ivanovich Ivanov'.")],
     next_: Annotated[
-        str | None,
-        typer.Option("--next", metavar="WHEN", help="Follow-up date, e.g. 2026-12-05 or '2026-12-05 15:30'."),
+        str | None, typer.Option("--next", metavar="WHEN", help=f"Follow-up date: {WHEN_HELP}.")
     ] = None,
     template: Annotated[
         str | None,
@@ -154,23 +181,20 @@ def new(
     set_: Annotated[
         list[str] | None, typer.Option("--set", metavar="KEY=VALUE", help="Fill a field; repeat for more.")
     ] = None,
+    edit_: Annotated[bool, typer.Option("--edit", help="Open the new card in your editor.")] = False,
 ) -> None:
     """Create a card from a template and print its id."""
     binder = _open(ctx)
     clock = Clock.from_env()
     due = _when(next_, clock, "--next") if next_ else None
-    owner = _configured_owner(binder)
+    owner = os.environ.get("TICKLER_OWNER", "").strip() or binder.settings.owner
     filed = binder.new_card(
         name, due=due, today=clock.today, template=template, values=_parse_sets(set_ or []), owner=owner
     )
     typer.echo(filed.id)
     typer.echo(f"created {filed.rel}", err=True)
-
-
-def _configured_owner(binder: Binder) -> str | None:
-    import os
-
-    return os.environ.get("TICKLER_OWNER", "").strip() or binder.settings.owner
+    if edit_:
+        _edit(binder, filed.rel, clock)
 
 
 @app.command()
@@ -204,13 +228,32 @@ def _relative(due: Due, today: dt.date) -> str:
 
 
 @app.command()
+def edit(ctx: typer.Context, card: CardArg) -> None:
+    """Open a card in $VISUAL or $EDITOR, then refile it and say what changed."""
+    _edit(_open(ctx), card, Clock.from_env())
+
+
+def _edit(binder: Binder, ref: str, clock: Clock) -> None:
+    from .editor import edit as edit_card
+
+    result = edit_card(binder, ref, clock)
+    if result.after is None:
+        _warn(
+            f"{result.problem}; the card is left as you saved it and not refiled (fix it and run edit again)"
+        )
+        return
+    if not result.changes:
+        typer.echo(f"{result.after.id}: no change")
+    for line in result.changes:
+        typer.echo(f"{result.after.id}: {line}")
+
+
+# --------------------------------------------------------------------------- looking at the days
+
+
+@app.command()
 def today(
-    ctx: typer.Context,
-    json_: JsonOption = False,
-    all_: Annotated[
-        bool, typer.Option("--all", help="Everyone's cards, not only yours and unowned ones.")
-    ] = False,
-    owner: Annotated[str | None, typer.Option("--owner", metavar="NAME", help="One rep's cards.")] = None,
+    ctx: typer.Context, json_: JsonOption = False, all_: AllOption = False, owner: OwnerOption = None
 ) -> None:
     """Today's divider: the calls due today, overdue ones first, and the day's load."""
     from . import render
@@ -218,9 +261,8 @@ def today(
     binder = _open(ctx)
     clock = Clock.from_env()
     scan = binder.due_cards(clock.today)
-    for problem in scan.problems:
-        _warn(problem)
-    cards = _for_owner(binder, scan.cards, all_=all_, owner=owner)
+    _report_problems(scan.problems)
+    cards = _owners(all_, owner).select(binder, scan.cards)
     cards.sort(key=lambda f: _day_order(f, clock.today))
     if json_:
         render.dump_json([render.card_json(f, clock.today) for f in cards])
@@ -231,22 +273,10 @@ def today(
         typer.echo(f"({others} more due for other reps: tickler today --all)")
 
 
-def _for_owner(binder: Binder, cards: list[Filed], *, all_: bool, owner: str | None) -> list[Filed]:
-    if all_:
-        return list(cards)
-    if owner:
-        return [f for f in cards if owner_matches(f.card.owner, owner)]
-    if not any(f.card.owner for f in cards):
-        return list(cards)
-    user = current_user(binder.settings, binder.root)
-    return [f for f in cards if f.card.owner is None or owner_matches(f.card.owner, user)]
-
-
-def _day_order(filed: Filed, today: dt.date) -> tuple[int, dt.date, dt.time, str]:
+def _day_order(filed: Filed, today: dt.date) -> tuple[object, ...]:
     due = filed.card.next
     assert due is not None
-    late = 0 if due.date < today else 1
-    return (late, due.date, due.time or dt.time(23, 59, 59), filed.card.name.casefold())
+    return (*due.sort_key, filed.card.name.casefold())
 
 
 def _print_day(binder: Binder, cards: list[Filed], clock: Clock) -> None:
@@ -266,27 +296,40 @@ def _print_day(binder: Binder, cards: list[Filed], clock: Clock) -> None:
     head += f"; load {len(cards)}/{capacity}"
     bar = render.load_bar(len(cards), capacity, style)
     typer.echo(head + (f"  {bar}" if bar else ""))
+    _print_cards(cards, today_, when=_when_in_day)
+
+
+def _when_in_day(due: Due, today: dt.date) -> str:
+    if due.date < today:
+        return f"{(today - due.date).days}d late"
+    return due.time.strftime("%H:%M") if due.time else "today"
+
+
+def _when_in_list(due: Due, today: dt.date) -> str:
+    text = due.date.strftime("%a %d %b %Y")
+    return f"{text} {due.time.strftime('%H:%M')}" if due.time else text
+
+
+def _print_cards(cards: Sequence[Filed], today: dt.date, *, when: Any) -> None:
+    """The card table of every listing: when, who, how to reach them, what to do, the last word."""
+    from . import render
+
+    style = render.Style.for_stream()
     rows, paints = [], []
     for filed in cards:
         card = filed.card
         due = card.next
-        assert due is not None
-        if due.date < today_:
-            when = f"{(today_ - due.date).days}d late"
-        else:
-            when = due.time.strftime("%H:%M") if due.time else "today"
-        last = card.last_entry(skip=("rolled",))
+        last = card.last_entry(skip=("rolled", "balanced"))
         last_text = ""
         if last is not None:
             last_text = f"{last.date.isoformat()} {last.kind}"
             if last.amount is not None:
                 last_text += f" {last.amount}"
             last_text += f": {last.text}" if last.text else ""
-        company = card.get("company")
-        phone = card.get("phone")
+        company, phone = card.get("company"), card.get("phone")
         rows.append(
             [
-                when,
+                when(due, today) if due else "-",
                 card.name,
                 str(company) if company is not None else "",
                 str(phone) if phone is not None else "",
@@ -294,12 +337,9 @@ def _print_day(binder: Binder, cards: list[Filed], clock: Clock) -> None:
                 last_text,
             ]
         )
-        paints.append("31" if due.date < today_ else None)
+        paints.append("31" if due and due.date < today else None)
     lines = render.table(
-        rows,
-        style,
-        header=["WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST"],
-        shrink=(5, 2, 1),
+        rows, style, header=["WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST"], shrink=(5, 2, 1)
     )
     typer.echo(lines[0])
     for line, paint in zip(lines[1:], paints, strict=True):
@@ -307,10 +347,151 @@ def _print_day(binder: Binder, cards: list[Filed], clock: Clock) -> None:
 
 
 @app.command()
+def agenda(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", "-n", min=1, max=400, help="How many days from today.")] = 14,
+    json_: JsonOption = False,
+    all_: AllOption = False,
+    owner: OwnerOption = None,
+) -> None:
+    """Cards per day for the coming days, as bars against capacity; birthdays noted."""
+    from . import query, render
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    plan = query.agenda(binder, clock.today, days, _owners(all_, owner))
+    _report_problems(plan.problems)
+    capacity = binder.settings.capacity
+    if json_:
+        render.dump_json(
+            [{"date": d.isoformat(), "count": len(cards), "capacity": capacity} for d, cards in plan.days]
+        )
+        return
+    style = render.Style.for_stream()
+    workdays = binder.settings.workday_calendar()
+    by_day: dict[dt.date, list[str]] = {}
+    for birthday in plan.birthdays:
+        age = f" ({birthday.age})" if birthday.age else ""
+        by_day.setdefault(birthday.on, []).append(f"birthday: {birthday.filed.card.name}{age}")
+    bar_width = min(40, max(10, capacity))
+    if plan.overdue:
+        typer.echo(
+            style.paint(
+                f"  overdue        {len(plan.overdue):>3}  run 'tickler roll' to bring them to today", "31"
+            )
+        )
+    for day, cards in plan.days:
+        label = day.strftime("%a %d %b")
+        mark = "today" if day == clock.today else ""
+        if not workdays.is_workday(day):
+            holiday = workdays.holiday_name(day)
+            mark = holiday or "day off"
+        count = len(cards)
+        filled = min(bar_width, round(bar_width * count / capacity))
+        glyph = "█" if style.width is not None else "#"
+        bar = glyph * filled + (f" +{count - capacity}" if count > capacity else "")
+        if count > capacity:
+            bar = style.paint(bar, "31")
+        notes = "; ".join(by_day.get(day, []))
+        line = f"  {label}  {count:>3}/{capacity:<3} {render.pad(bar, bar_width + 5)} {mark:<10} {notes}"
+        line = line.rstrip()
+        if style.width is not None:
+            line = render.fit(line, style.width) if "\x1b" not in line else line
+        typer.echo(style.paint(line, "1") if day == clock.today else line)
+
+
+@app.command(name="list")
+def list_(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[WHEN | A..B | week | month]",
+            help="A day, a range 2026-12-01..2026-12-07, this week or month (default: every scheduled card).",
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only the overdue cards.")] = False,
+    tag: Annotated[str | None, typer.Option("--tag", metavar="T", help="Only cards with this tag.")] = None,
+    all_: AllOption = False,
+    owner: OwnerOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Cards due on a date or in a range, in date order."""
+    from . import query, render
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    if overdue:
+        scan = query.due_between(binder, dt.date.min, clock.today - dt.timedelta(days=1), clock.today)
+    elif when:
+        try:
+            start, end = query.parse_range(when, clock.today)
+        except TicklerError as exc:
+            raise TicklerError(f"WHEN: {exc.message}") from None
+        scan = query.due_between(binder, start, end, clock.today)
+    else:
+        scan = query.scheduled(binder)
+    _report_problems(scan.problems)
+    cards = _owners(all_, owner).select(binder, scan.cards)
+    if tag:
+        cards = [f for f in cards if fold(tag) in {fold(t) for t in f.card.tags}]
+    if json_:
+        render.dump_json([render.card_json(f, clock.today) for f in cards])
+        return
+    if not cards:
+        typer.echo("no cards", err=True)
+        return
+    _print_cards(cards, clock.today, when=_when_in_list)
+
+
+@app.command()
+def find(
+    ctx: typer.Context,
+    query_: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Part of a name, company, email, phone or tag.")
+    ],
+    json_: JsonOption = False,
+) -> None:
+    """Cards whose name, company, email, phone or tags match (case and accents do not matter)."""
+    from . import query, render
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    scan = query.find(binder, query_)
+    _report_problems(scan.problems)
+    if json_:
+        render.dump_json([render.card_json(f, clock.today) for f in scan.cards])
+        return
+    if not scan.cards:
+        typer.echo(f"no card matches '{query_}'", err=True)
+        raise typer.Exit(1)
+    _print_cards(scan.cards, clock.today, when=_when_in_list)
+
+
+# --------------------------------------------------------------------------- changing cards
+
+
+def _warn_about_day(binder: Binder, due: Due | None, clock: Clock, card_id: str) -> None:
+    """A move to a day off or an over-full day is done as asked, with a word of warning."""
+    if due is None or due.date < clock.today:
+        return
+    from . import query
+
+    workdays = binder.settings.workday_calendar()
+    if not workdays.is_workday(due.date):
+        why = workdays.holiday_name(due.date) or "not a workday"
+        _warn(f"{due.date.strftime('%a %d %b %Y')} is {why}")
+    capacity = binder.settings.capacity
+    load = len(Owners().select(binder, query.due_between(binder, due.date, due.date, clock.today).cards))
+    if load > capacity:
+        _warn(f"{due.date.strftime('%a %d %b %Y')} now holds {load} cards, over the capacity of {capacity}")
+
+
+@app.command()
 def move(
     ctx: typer.Context,
     card: CardArg,
-    when: Annotated[str, typer.Argument(metavar="WHEN", help="The new follow-up date, e.g. 2026-12-05.")],
+    when: Annotated[str, typer.Argument(metavar="WHEN", help=f"The new follow-up date: {WHEN_HELP}.")],
     note: Annotated[
         str | None, typer.Option("--note", metavar="TEXT", help="Why it moved; goes in the Log.")
     ] = None,
@@ -319,7 +500,8 @@ def move(
     binder = _open(ctx)
     clock = Clock.from_env()
     change = binder.reschedule(card, _when(when, clock), clock=clock, note=note)
-    _echo_change(change.id, change.old_next, change.new_next, change.new_folder)
+    _echo_change(change)
+    _warn_about_day(binder, change.new_next, clock, change.id)
 
 
 @app.command()
@@ -351,16 +533,15 @@ def log(
     change, entry = binder.add_entry(card, text, clock=clock, kind=kind, amount=amount, due=due)
     typer.echo(f"{change.id}: {entry}")
     if due is not None:
-        _echo_change(change.id, change.old_next, change.new_next, change.new_folder)
+        _echo_change(change)
+        _warn_about_day(binder, change.new_next, clock, change.id)
 
 
 @app.command()
 def park(ctx: typer.Context, card: CardArg) -> None:
     """Drop a card's follow-up date: it goes to the cards/ index."""
     binder = _open(ctx)
-    clock = Clock.from_env()
-    change = binder.reschedule(card, None, clock=clock)
-    _echo_change(change.id, change.old_next, change.new_next, change.new_folder)
+    _echo_change(binder.reschedule(card, None, clock=Clock.from_env()))
 
 
 @app.command()
@@ -381,14 +562,69 @@ def roll(
     for problem in problems:
         _warn(f"{problem} (left as it is)")
     for change in changes:
-        _echo_change(change.id, change.old_next, change.new_next, change.new_folder, f"  {change.note}")
+        _echo_change(change, f"  {change.note}")
     rolled = sum(1 for c in changes if c.note.startswith("rolled"))
+    refiled = len(changes) - rolled
     verb = "would roll" if dry_run else "rolled"
     typer.echo(
         f"{verb} {rolled} overdue, {'would refile' if dry_run else 'refiled'} "
-        f"{len(changes) - rolled} card{'s' if len(changes) - rolled != 1 else ''}",
+        f"{refiled} card{'s' if refiled != 1 else ''}",
         err=True,
     )
+
+
+@app.command()
+def balance(
+    ctx: typer.Context,
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Show what would move; change nothing.")] = False,
+    all_: AllOption = False,
+    owner: OwnerOption = None,
+) -> None:
+    """Move what exceeds capacity on a day to the next workdays with room.
+
+    Cards with a time of day and cards marked `fixed: true` never move. The most flexible move
+    first: cards not yet overdue, then written work (letter, email) before calls and meetings,
+    then the customers contacted most recently.
+    """
+    from .planning import balance as balance_days
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    changes = balance_days(binder, clock, _owners(all_, owner), dry_run=dry_run)
+    for change in changes:
+        _echo_change(change)
+    if not changes:
+        typer.echo(f"every day is within the capacity of {binder.settings.capacity}", err=True)
+    elif dry_run:
+        typer.echo(f"would move {len(changes)} card{'s' if len(changes) != 1 else ''}", err=True)
+
+
+@app.command()
+def handover(
+    ctx: typer.Context,
+    from_owner: Annotated[str, typer.Argument(metavar="FROM", help="The rep whose cards are handed over.")],
+    to_owner: Annotated[str, typer.Argument(metavar="TO", help="The rep who takes them.")],
+    since: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="Only cards due from this date (an absence).")
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="DATE", help="Only cards due until this date.")
+    ] = None,
+) -> None:
+    """Give one rep's cards to another (all of them, or those due during an absence)."""
+    from .planning import handover as hand_over
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    start = _when(since, clock, "--from").date if since else None
+    end = _when(until, clock, "--until").date if until else None
+    if start and end and end < start:
+        raise TicklerError("--until is before --from")
+    changes = hand_over(binder, from_owner, to_owner, clock, start=start, end=end)
+    for change in changes:
+        due = str(change.new_next) if change.new_next else "no date"
+        typer.echo(f"{change.id}: {change.note} to {to_owner} ({due})")
+    typer.echo(f"handed over {len(changes)} card{'s' if len(changes) != 1 else ''} to {to_owner}", err=True)
 
 
 @app.command()
@@ -421,11 +657,8 @@ def check(
         for problem in problems:
             typer.echo(f"{problem.kind}: {problem}")
     if problems:
-        typer.echo(
-            f"tickler: {len(problems)} problem{'s' if len(problems) != 1 else ''}"
-            + ("" if fix else "; 'tickler check --fix' repairs misfiled cards and duplicate ids"),
-            err=True,
-        )
+        hint = "" if fix else "; 'tickler check --fix' repairs misfiled cards and duplicate ids"
+        typer.echo(f"tickler: {len(problems)} problem{'s' if len(problems) != 1 else ''}{hint}", err=True)
         raise typer.Exit(1)
     if not json_:
         typer.echo("binder ok", err=True)

@@ -11,17 +11,22 @@ from .errors import DateError
 
 _ISO = re.compile(
     r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
-    r"(?:(?:[ T]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?\s*$"
+    r"(?:(?:[ Tt]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?\s*$"
 )
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class Due:
     """A follow-up: a date, optionally with a time of day."""
 
     date: dt.date
     time: dt.time | None = None
+
+    @property
+    def sort_key(self) -> tuple[dt.date, int, dt.time]:
+        """Date order; within a day, appointments by time, then the cards with no time."""
+        return (self.date, 0, self.time) if self.time else (self.date, 1, dt.time.min)
 
     def __str__(self) -> str:
         if self.time is None:
@@ -124,16 +129,125 @@ class Workdays:
         return day
 
 
-def parse_when(text: str, today: dt.date) -> Due:
-    """Turn what a person typed for a date into a Due.
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ),
+        start=1,
+    )
+    for name in names
+}
+_DAY_NAMES = {
+    name: number
+    for number, names in enumerate(
+        (
+            ("mon", "monday"),
+            ("tue", "tues", "tuesday"),
+            ("wed", "wednesday"),
+            ("thu", "thur", "thurs", "thursday"),
+            ("fri", "friday"),
+            ("sat", "saturday"),
+            ("sun", "sunday"),
+        )
+    )
+    for name in names
+}
+_TIME = re.compile(r"^(?P<H>\d{1,2}):(?P<M>\d{2})$")
+_OFFSET = re.compile(r"^\+(?P<n>\d{1,4})(?P<unit>[dwm]?)$")
+_DAY_MONTH = re.compile(r"^(?P<d>\d{1,2})\.? ?(?P<mon>[a-z]+)\.?$|^(?P<mon2>[a-z]+)\.? ?(?P<d2>\d{1,2})$")
 
-    Accepts ISO dates and date-times, ``today`` and ``tomorrow``.
+WHEN_HELP = (
+    "2026-12-05, '2026-12-05 15:30', today, tomorrow, +3 (days), +2w, +1m, fri, 'next mon', "
+    "'5 jul', 'jul 5', or a time alone (15:30 = today at); any of them may end with a time"
+)
+
+
+def parse_when(text: str, today: dt.date) -> Due:
+    """Turn what a person typed for a date into a Due; DateError says what was wrong.
+
+    The grammar is small and closed on purpose: a typo must be an error, never a surprising date.
     """
-    word = text.strip().lower()
-    if word == "today":
-        return Due(today)
-    if word == "tomorrow":
-        return Due(today + dt.timedelta(days=1))
-    if not word:
-        raise DateError("an empty date; give a date such as 2026-12-05")
-    return parse_due(text)
+    raw = " ".join(text.strip().lower().split())
+    if not raw:
+        raise DateError(f"an empty date; use {WHEN_HELP}")
+    if _ISO.match(raw):
+        return parse_due(raw)
+    words = raw.split(" ")
+    time: dt.time | None = None
+    if len(words) > 1 and _TIME.match(words[-1]):
+        time = _parse_time(words[-1], text)
+        words = words[:-1]
+    elif len(words) == 1 and _TIME.match(words[0]):
+        return Due(today, _parse_time(words[0], text))
+    day = _parse_day(" ".join(words), today, text)
+    return Due(day, time)
+
+
+def _parse_time(word: str, text: str) -> dt.time:
+    match = _TIME.match(word)
+    assert match is not None
+    hh, mm = int(match["H"]), int(match["M"])
+    if hh > 23 or mm > 59:
+        raise DateError(f"'{text.strip()}' has an impossible time of day")
+    return dt.time(hh, mm)
+
+
+def _parse_day(phrase: str, today: dt.date, text: str) -> dt.date:
+    if phrase == "today":
+        return today
+    if phrase == "tomorrow":
+        return today + dt.timedelta(days=1)
+    offset = _OFFSET.match(phrase)
+    if offset:
+        n, unit = int(offset["n"]), offset["unit"] or "d"
+        try:
+            if unit == "m":
+                return add_months(today, n)
+            return today + dt.timedelta(days=n * (7 if unit == "w" else 1))
+        except (ValueError, OverflowError):
+            raise DateError(f"'{text.strip()}' is too far ahead") from None
+    words = phrase.split(" ")
+    if len(words) == 2 and words[0] == "next" and words[1] in _DAY_NAMES:
+        # 'next fri': that day in next calendar week (Monday to Sunday).
+        next_monday = today + dt.timedelta(days=7 - today.weekday())
+        return next_monday + dt.timedelta(days=_DAY_NAMES[words[1]])
+    if phrase in _DAY_NAMES:
+        # 'fri': the coming Friday, today excluded.
+        ahead = (_DAY_NAMES[phrase] - today.weekday() - 1) % 7 + 1
+        return today + dt.timedelta(days=ahead)
+    match = _DAY_MONTH.match(phrase)
+    if match:
+        day_text = match["d"] or match["d2"]
+        month_text = match["mon"] or match["mon2"]
+        if month_text in _MONTHS:
+            return _next_day_month(int(day_text), _MONTHS[month_text], today, text)
+    if phrase.startswith(("-", "+")) or phrase.lstrip("-+").isdigit():
+        raise DateError(f"'{text.strip()}': write days ahead as +3, +3d, +2w or +1m")
+    raise DateError(f"'{text.strip()}' is not a date; use {WHEN_HELP}")
+
+
+def _next_day_month(day: int, month: int, today: dt.date, text: str) -> dt.date:
+    """The next date with this day and month, today included (29 Feb: the next leap year)."""
+    for year in range(today.year, today.year + 9):
+        if day > calendar.monthrange(year, month)[1]:
+            continue
+        candidate = dt.date(year, month, day)
+        if candidate >= today:
+            return candidate
+    last = max(calendar.monthrange(y, month)[1] for y in (2024, 2025))
+    raise DateError(
+        f"'{text.strip()}' is not a real date: {calendar.month_name[month]} has {last} days at most"
+    )

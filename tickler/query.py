@@ -1,0 +1,198 @@
+"""Looking at the binder: whose cards, which dates, what matches. Nothing here writes a file."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, fold, location_for
+from .config import current_user, owner_matches
+from .dates import Due, add_months
+from .errors import DateError
+
+
+@dataclass(frozen=True)
+class Owners:
+    """Whose cards a listing shows: everyone's, one rep's, or the current user's and unowned ones."""
+
+    everyone: bool = False
+    owner: str | None = None
+
+    def select(self, binder: Binder, cards: Iterable[Filed]) -> list[Filed]:
+        cards = list(cards)
+        if self.everyone:
+            return cards
+        if self.owner:
+            return [f for f in cards if owner_matches(f.card.owner, self.owner)]
+        if not any(f.card.owner for f in cards):
+            return cards  # no card has an owner: no need to ask who the user is
+        user = current_user(binder.settings, binder.root)
+        return [f for f in cards if f.card.owner is None or owner_matches(f.card.owner, user)]
+
+
+def folders_for_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[str, ...]:
+    """The dividers that can hold cards due from ``start`` to ``end`` (inclusive)."""
+    if (end - start).days > 400:
+        return CARD_FOLDERS[1:]
+    folders: set[str] = set()
+    day = start
+    while day <= end:
+        folders.add(location_for(Due(day), today))
+        day += dt.timedelta(days=1)
+    if start < today:
+        folders.update(DAY_FOLDERS)  # cards overdue in that range wait in their day divider
+        folders.add(f"months/{today.month:02d}")  # or, before a roll, in this month's
+    return tuple(sorted(folders))
+
+
+def due_between(binder: Binder, start: dt.date, end: dt.date, today: dt.date) -> Scan:
+    """Cards whose follow-up falls from ``start`` to ``end``, read only from their dividers."""
+    scan = binder.scan(folders_for_range(start, end, today))
+    scan.cards = [f for f in scan.cards if f.card.next is not None and start <= f.card.next.date <= end]
+    scan.cards.sort(key=_date_order)
+    return scan
+
+
+def _date_order(filed: Filed) -> tuple[object, ...]:
+    due = filed.card.next
+    assert due is not None
+    return (*due.sort_key, filed.card.name.casefold())
+
+
+def scheduled(binder: Binder) -> Scan:
+    """Every card with a follow-up date, in date order."""
+    scan = binder.scan(CARD_FOLDERS[1:])
+    scan.cards = [f for f in scan.cards if f.card.next is not None]
+    scan.cards.sort(key=_date_order)
+    return scan
+
+
+def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
+    """``week`` (this Monday to Sunday), ``month`` (this calendar month), ``A..B``, or one WHEN."""
+    from .dates import parse_when
+
+    word = text.strip().lower()
+    if word == "week":
+        monday = today - dt.timedelta(days=today.weekday())
+        return monday, monday + dt.timedelta(days=6)
+    if word == "month":
+        first = today.replace(day=1)
+        return first, add_months(first, 1) - dt.timedelta(days=1)
+    if ".." in word:
+        left, _, right = text.partition("..")
+        start = parse_when(left, today).date if left.strip() else today
+        end = parse_when(right, today).date if right.strip() else start
+        if end < start:
+            raise DateError(f"'{text}': the range ends before it starts")
+        return start, end
+    day = parse_when(text, today).date
+    return day, day
+
+
+_NON_DIGITS = re.compile(r"\D+")
+
+
+def matches(filed: Filed, query: str) -> bool:
+    """Whether a card's name, company, email, phone or tags hold ``query`` (no case, no accents;
+    a phone matches on its digits, so ``4951234567`` finds ``+7 495 123-45-67``)."""
+    wanted = fold(query.strip())
+    if not wanted:
+        return False
+    card = filed.card
+    texts = [card.name, filed.id, *card.tags]
+    for key in ("company", "email", "phone"):
+        value = card.get(key)
+        if isinstance(value, list):
+            texts.extend(str(v) for v in value)
+        elif value is not None:
+            texts.append(str(value))
+    if any(wanted in fold(t) for t in texts):
+        return True
+    digits = _NON_DIGITS.sub("", query)
+    if len(digits) >= 4:
+        phones = card.get("phone")
+        for phone in phones if isinstance(phones, list) else [phones]:
+            if phone is not None and digits in _NON_DIGITS.sub("", str(phone)):
+                return True
+    return False
+
+
+def find(binder: Binder, query: str) -> Scan:
+    """Cards matching ``query``, by name."""
+    scan = binder.scan()
+    scan.cards = sorted((f for f in scan.cards if matches(f, query)), key=lambda f: f.card.name.casefold())
+    return scan
+
+
+@dataclass(frozen=True)
+class Birthday:
+    filed: Filed
+    on: dt.date  # the date it falls on in this range
+    age: int | None
+
+
+def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
+    """When a ``birthday`` (``1971-03-14`` or ``--03-14``) falls from ``start`` to ``end``.
+
+    A 29 February birthday is kept on 28 February in common years."""
+    if not isinstance(value, str):
+        return None
+    match = re.fullmatch(r"\s*(?:(\d{4})|-)-(\d{2})-(\d{2})\s*", value)
+    if not match:
+        return None
+    month, day = int(match[2]), int(match[3])
+    for year in range(start.year, end.year + 1):
+        try:
+            on = dt.date(year, month, day)
+        except ValueError:
+            if (month, day) != (2, 29):
+                return None
+            on = dt.date(year, 2, 28)
+        if start <= on <= end:
+            return on
+    return None
+
+
+def birthdays(binder: Binder, start: dt.date, end: dt.date) -> list[Birthday]:
+    """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``)."""
+    found = []
+    for filed in binder.scan().cards:
+        value = filed.card.get("birthday")
+        on = birthday_on(value, start, end)
+        if on is not None:
+            year = str(value).strip()[:4]
+            age = on.year - int(year) if year.isdigit() else None
+            found.append(Birthday(filed, on, age))
+    return sorted(found, key=lambda b: (b.on, b.filed.card.name.casefold()))
+
+
+@dataclass
+class Agenda:
+    days: list[tuple[dt.date, list[Filed]]]
+    overdue: list[Filed]
+    birthdays: list[Birthday]
+    problems: list[Exception] = field(default_factory=list)
+
+
+def agenda(binder: Binder, today: dt.date, days: int, owners: Owners) -> Agenda:
+    end = today + dt.timedelta(days=days - 1)
+    scan = binder.scan(folders_for_range(today - dt.timedelta(days=1), end, today))
+    cards = owners.select(binder, (f for f in scan.cards if f.card.next is not None))
+    by_day: dict[dt.date, list[Filed]] = {}
+    overdue = []
+    for filed in cards:
+        due = filed.card.next
+        assert due is not None
+        if due.date < today:
+            overdue.append(filed)
+        elif due.date <= end:
+            by_day.setdefault(due.date, []).append(filed)
+    span = [today + dt.timedelta(days=i) for i in range(days)]
+    return Agenda(
+        days=[(d, by_day.get(d, [])) for d in span],
+        overdue=overdue,
+        birthdays=birthdays(binder, today, end),
+        problems=list(scan.problems),
+    )
