@@ -7,7 +7,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import Run, card_files, card_text, snapshot, write_card
 
 
@@ -128,7 +127,8 @@ def test_find(binder: Path, run: Run, query: str, expected: list[str]) -> None:
         card_text(
             "Ivan Ivanov",
             "2026-12-05",
-            "company: Romashka LLC\nphone: +7 495 123-45-67\nemail: ivanov@romashka.example\ntags: [wholesale]",
+            "company: Romashka LLC\nphone: +7 495 123-45-67\n"
+            "email: ivanov@romashka.example\ntags: [wholesale]",
         ),
     )
     write_card(
