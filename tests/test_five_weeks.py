@@ -8,6 +8,7 @@ import random
 from pathlib import Path
 
 from conftest import Run, card_files, card_text, write_card
+
 from tickler.binder import location_for
 from tickler.dates import Due
 
