@@ -300,6 +300,7 @@ def test_check_finds_misfiled_and_duplicate_cards_and_fix_repairs(binder: Path, 
 
 def test_check_json(binder: Path, run: Run) -> None:
     write_card(binder, "days/05", "misfiled", card_text("Misfiled", "2026-11-30"))
+    write_card(binder, "days/06", "undated", card_text("Undated"))
     problems = json.loads(run("check", "--json").stdout)
     assert problems == [
         {
@@ -307,7 +308,13 @@ def test_check_json(binder: Path, run: Run) -> None:
             "path": "days/05/misfiled.md",
             "line": None,
             "message": "next is 2026-11-30, so it belongs in days/30/",
-        }
+        },
+        {
+            "kind": "misfiled",
+            "path": "days/06/undated.md",
+            "line": None,
+            "message": "it has no follow-up date, so it belongs in cards/",
+        },
     ]
 
 

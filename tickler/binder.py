@@ -449,8 +449,9 @@ class Binder:
             seen_names.setdefault(folded, []).append(filed.rel)
             target = location_for(filed.card.next, today)
             if target != filed.folder:
-                when = filed.card.next or "no follow-up"
-                problems.append(Problem("misfiled", filed.rel, f"next is {when}, so it belongs in {target}/"))
+                due = filed.card.next
+                why = f"next is {due}" if due else "it has no follow-up date"
+                problems.append(Problem("misfiled", filed.rel, f"{why}, so it belongs in {target}/"))
         for card_id, copies in by_id.items():
             if len(copies) > 1:
                 places = ", ".join(f.rel for f in copies)
