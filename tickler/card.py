@@ -19,8 +19,6 @@ import yaml
 from .dates import Due, parse_due
 from .errors import CardError, DateError, TicklerError
 
-KNOWN_KEYS = ("name", "next", "action", "owner", "tags", "birthday", "cadence", "fixed")
-
 _OPEN = re.compile(r"\A(\ufeff?)---[ \t]*\r?\n")
 _CLOSE = re.compile(r"^(?:---|\.\.\.)[ \t]*\r?$", re.MULTILINE)
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*\r?$")

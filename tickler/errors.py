@@ -61,7 +61,3 @@ class SettingsError(TicklerError):
 
 class LockBusy(TicklerError):
     pass
-
-
-class GitError(TicklerError):
-    pass
