@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -139,10 +139,21 @@ class Scan:
     problems: list[TicklerError] = field(default_factory=list)
 
 
+@dataclass
+class Transaction:
+    """What one command changed: the paths it touched and the commit message that says so."""
+
+    message: str = ""
+    paths: set[str] = field(default_factory=set)
+    details: list[str] = field(default_factory=list)
+
+
 class Binder:
     def __init__(self, root: Path, settings: Settings | None = None):
         self.root = root
         self.settings = settings if settings is not None else load_settings(root)
+        self.notices: list[str] = []  # things the user should know that are not errors
+        self._tx: Transaction | None = None
 
     # ------------------------------------------------------------------ paths
 
@@ -158,6 +169,42 @@ class Binder:
     def lock(self) -> AbstractContextManager[None]:
         """The exclusive binder lock every mutating command holds."""
         return binder_lock(self.root / STATE)
+
+    @contextmanager
+    def changing(self, message: str) -> Iterator[Transaction]:
+        """Hold the lock while a command changes files; then, in a git binder with autocommit on,
+        make one commit of exactly the paths it touched. The command may refine the message."""
+        with self.lock():
+            tx = Transaction(message)
+            self._tx = tx
+            try:
+                yield tx
+            finally:
+                self._tx = None
+                if tx.paths:
+                    self._autocommit(tx)
+
+    def _touch(self, *paths: Path) -> None:
+        if self._tx is not None:
+            self._tx.paths.update(self.rel(p) for p in paths)
+
+    def _autocommit(self, tx: Transaction) -> None:
+        if not self.settings.autocommit:
+            return
+        from .git import GitError, find_repo
+
+        repo = find_repo(self.root)
+        if repo is None:
+            return
+        try:
+            busy = repo.in_the_middle()
+            if busy:
+                self.notices.append(f"git is in the middle of {busy}: the change is saved but not committed")
+                return
+            message = tx.message if not tx.details else tx.message + "\n\n" + "\n".join(tx.details)
+            repo.commit_paths(tx.paths, message)
+        except GitError as exc:
+            self.notices.append(f"the change is saved but not committed: {exc.message}")
 
     # ------------------------------------------------------------------ reading
 
@@ -282,10 +329,12 @@ class Binder:
         """
         path = self.path_of(filed.folder, filed.id)
         if card.text != filed.card.text:
+            self._touch(path)
             atomic_write(path, card.text.encode("utf-8"))
         target = location_for(card.next, today)
         if target != filed.folder:
             (self.root / target).mkdir(parents=True, exist_ok=True)
+            self._touch(path, self.path_of(target, filed.id))
             atomic_move(path, self.path_of(target, filed.id))
         return Filed(filed.id, target, card)
 
@@ -358,20 +407,23 @@ class Binder:
         elif card.next is not None and "next" not in values:
             card = card.with_field("next", None)  # a template's date belongs to no customer
         card = Card.parse(card.text, source=source)
-        with self.lock():
+        with self.changing("tickler new") as tx:
             card_id = self.unique_id(name)
             folder = location_for(card.next, today)
             (self.root / folder).mkdir(parents=True, exist_ok=True)
             path = self.path_of(folder, card_id)
             if path.exists():  # pragma: no cover - unique_id checked under the same lock
                 raise TicklerError(f"{self.rel(path)} already exists")
+            self._touch(path)
             atomic_write(path, card.text.encode("utf-8"))
+            tx.message = f"tickler new: {card_id}" + (f" -> {card.next}" if card.next else "")
         return Filed(card_id, folder, card)
 
     def reschedule(self, ref: str, due: Due | None, *, clock: Clock, note: str | None = None) -> Change:
         """Set (or, with None, drop) a card's follow-up and refile it; a note goes in the Log."""
-        with self.lock():
+        with self.changing("tickler move") as tx:
             filed = self.resolve(ref)
+            tx.message = f"tickler move: {filed.id} -> {due}" if due else f"tickler park: {filed.id}"
             card = filed.card
             if note is not None:
                 where = f"to {due}" if due else "parked"
@@ -395,8 +447,9 @@ class Binder:
     ) -> tuple[Change, str]:
         """Append a Log entry (kind: the one given, else ``purchase`` for an amount, else the card's
         action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too."""
-        with self.lock():
+        with self.changing("tickler log") as tx:
             filed = self.resolve(ref)
+            tx.message = f"tickler log: {filed.id}" + (f" -> {due}" if due else "")
             entry_kind = kind or ("purchase" if amount is not None else filed.card.action or "note")
             text = text.strip()
             if due is not None:
@@ -416,7 +469,7 @@ class Binder:
         workdays = self.settings.workday_calendar()
         landing = workdays.on_or_after(today)
         changes: list[Change] = []
-        with self.lock():
+        with self.changing("tickler roll") as tx:
             scan = self.scan()
             for filed in scan.cards:
                 card = filed.card
@@ -433,6 +486,10 @@ class Binder:
                 if not dry_run:
                     self.save(filed, card, today)
                 changes.append(Change(filed.id, filed.folder, target, due, card.next, note or "refiled"))
+            tx.message = f"tickler roll: {len(changes)} card{'s' if len(changes) != 1 else ''}"
+            tx.details = [
+                f"{c.id}: {c.old_next or 'no date'} -> {c.new_next or 'no date'} ({c.note})" for c in changes
+            ]
         return changes, scan.problems
 
     def check(self, today: dt.date) -> tuple[list[Problem], Scan]:
@@ -480,7 +537,7 @@ class Binder:
         id's extra copy a new id (identical copies are merged into one). Returns what was done and
         what is left."""
         done: list[str] = []
-        with self.lock():
+        with self.changing("tickler check --fix") as tx:
             scan = self.scan()
             by_id: dict[str, list[Filed]] = {}
             for filed in scan.cards:
@@ -490,6 +547,7 @@ class Binder:
                 for copy in extra:
                     path = self.path_of(copy.folder, copy.id)
                     if copy.card.text == keep.card.text:
+                        self._touch(path)
                         path.unlink()
                         done.append(f"{copy.rel}: removed, an identical copy of {keep.rel}")
                         continue
@@ -501,6 +559,7 @@ class Binder:
                     atomic_write(path, card.text.encode("utf-8"))
                     target = location_for(card.next, today)
                     (self.root / target).mkdir(parents=True, exist_ok=True)
+                    self._touch(path, self.path_of(target, new_id))
                     atomic_move(path, self.path_of(target, new_id))
                     done.append(
                         f"{copy.rel}: renamed to {target}/{new_id}{CARD_SUFFIX} (id was also {keep.rel})"
@@ -509,6 +568,8 @@ class Binder:
                 if target != keep.folder:
                     self.save(keep, keep.card, today)
                     done.append(f"{keep.rel}: refiled to {target}/")
+            tx.message = f"tickler check --fix: {len(done)} repair{'s' if len(done) != 1 else ''}"
+            tx.details = done
         left, _ = self.check(today)
         return done, left
 

@@ -88,6 +88,7 @@ def _open(ctx: typer.Context) -> Binder:
     binder = Binder(find_root(ctx.obj.get("binder") if ctx.obj else None))
     for key in binder.settings.unknown:
         _warn(f"{binder.rel(binder.root / 'tickler.toml')}: unknown setting '{key}' ignored")
+    ctx.call_on_close(lambda: _report_problems(binder.notices))
     return binder
 
 

@@ -49,11 +49,13 @@ def edit(binder: Binder, ref: str, clock: Clock) -> EditResult:
         raise TicklerError(
             f"the editor '{command[0]}' exited with code {done.returncode}; card left as saved"
         )
-    with binder.lock():
+    with binder.changing(f"tickler edit: {before.id}") as tx:
         try:
             edited = binder.load(before.folder, before.id)
         except CardError as exc:
             return EditResult(before, None, [], exc)
+        if edited.card.text != before.card.text:
+            tx.paths.add(binder.rel(path))
         after = binder.save(edited, edited.card, clock.today)
     return EditResult(before, after, describe_changes(before, after))
 

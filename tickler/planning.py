@@ -45,7 +45,7 @@ def balance(binder: Binder, clock: Clock, owners: Owners, *, dry_run: bool = Fal
     workdays = binder.settings.workday_calendar()
     horizon = today + dt.timedelta(days=LOOKAHEAD_DAYS)
     changes: list[Change] = []
-    with binder.lock():
+    with binder.changing("tickler balance") as tx:
         scan = binder.scan(folders_for_range(today - dt.timedelta(days=1), horizon, today))
         cards = [f for f in owners.select(binder, scan.cards) if f.card.next is not None]
         load: dict[dt.date, list[Filed]] = {}
@@ -75,6 +75,8 @@ def balance(binder: Binder, clock: Clock, owners: Owners, *, dry_run: bool = Fal
             ).with_field("next", old.with_date(target))
             folder = location_for(card.next, today) if dry_run else binder.save(filed, card, today).folder
             changes.append(Change(filed.id, filed.folder, folder, old, card.next, "balanced"))
+        tx.message = f"tickler balance: {len(changes)} card{'s' if len(changes) != 1 else ''}"
+        tx.details = [f"{c.id}: {c.old_next} -> {c.new_next}" for c in changes]
     return changes
 
 
@@ -102,7 +104,7 @@ def handover(
     if not to_owner.strip() or not from_owner.strip():
         raise TicklerError("handover needs two owners: FROM and TO")
     changes = []
-    with binder.lock():
+    with binder.changing("tickler handover") as tx:
         for filed in binder.scan().cards:
             card = filed.card
             if not owner_matches(card.owner, from_owner):
@@ -117,4 +119,6 @@ def handover(
             card = card.with_entry(entry).with_field("owner", to_owner.strip())
             saved = binder.save(filed, card, clock.today)
             changes.append(Change(filed.id, filed.folder, saved.folder, due, due, f"from {filed.card.owner}"))
+        tx.message = f"tickler handover: {from_owner} -> {to_owner.strip()}, {len(changes)} cards"
+        tx.details = [c.id for c in changes]
     return changes

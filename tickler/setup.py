@@ -11,6 +11,7 @@ from .binder import CARD_FOLDERS, STATE, TEMPLATES
 from .config import DEFAULT_SETTINGS_TEXT, SETTINGS_FILE
 from .errors import TicklerError
 from .fsutil import atomic_write
+from .git import GITATTRIBUTES, GitError, find_repo, register_merge_driver
 
 GITIGNORE = f"""\
 # local state of tickler (lock, cache): always safe to delete
@@ -47,6 +48,7 @@ def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
         files = {
             SETTINGS_FILE: DEFAULT_SETTINGS_TEXT,
             ".gitignore": GITIGNORE,
+            ".gitattributes": GITATTRIBUTES,
             **{f"{TEMPLATES}/{name}": form_text(name) for name in FORMS},
         }
         for rel, text in files.items():
@@ -57,17 +59,28 @@ def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
     except OSError as exc:
         raise TicklerError(f"cannot create the binder: {exc.strerror}", path=exc.filename or root) from None
     if git:
-        notes.extend(_init_git(root))
+        notes.extend(_init_git(root, created))
     return created, notes
 
 
-def _init_git(root: Path) -> list[str]:
+def _init_git(root: Path, created: list[str]) -> list[str]:
+    """Make the binder a git repository (unless it is in one), register the card merge driver and
+    commit what init created."""
     if shutil.which("git") is None:
         return ["git is not installed: the binder works without it, but has no history or sync"]
-    inside = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True)
-    if inside.returncode == 0:
-        return []
-    done = subprocess.run(["git", "init", "-q"], cwd=root, capture_output=True, text=True)
-    if done.returncode != 0:
-        return [f"git init failed: {done.stderr.strip()}"]
+    repo = find_repo(root)
+    if repo is None:
+        done = subprocess.run(["git", "init", "-q"], cwd=root, capture_output=True, text=True)
+        if done.returncode != 0:
+            return [f"git init failed: {done.stderr.strip()}"]
+        repo = find_repo(root)
+        assert repo is not None
+    try:
+        register_merge_driver(repo)
+        paths = [p + ".gitkeep" if p.endswith("/") else p for p in created]
+        paths = [p for p in paths if (root / p).exists()]
+        if paths:
+            repo.commit_paths(paths, "tickler init")
+    except GitError as exc:
+        return [f"the binder is created but not committed: {exc.message}"]
     return []

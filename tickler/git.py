@@ -1,0 +1,181 @@
+"""Every git call tickler makes. Commands are argument lists, never a shell; paths go through -z.
+
+A command's commit holds only the paths it touched: they are staged in a temporary index built
+from HEAD, so whatever the user has staged or edited elsewhere stays as it was.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import TicklerError
+
+
+class GitError(TicklerError):
+    pass
+
+
+@dataclass(frozen=True)
+class Repo:
+    top: Path  # the work tree's top folder
+    prefix: str  # the binder's folder inside it ("" when the binder is the top), with a trailing /
+
+    def run(
+        self,
+        *args: str,
+        stdin: bytes | None = None,
+        env: dict[str, str] | None = None,
+        check: bool = True,
+    ) -> subprocess.CompletedProcess[bytes]:
+        full_env = {**os.environ, "GIT_TERMINAL_PROMPT": "0", "LC_ALL": "C", **(env or {})}
+        try:
+            done = subprocess.run(
+                ["git", *args], cwd=self.top, input=stdin, capture_output=True, env=full_env, timeout=600
+            )
+        except OSError as exc:
+            raise GitError(f"cannot run git: {exc.strerror}") from None
+        except subprocess.TimeoutExpired:
+            raise GitError(f"git {args[0]} did not finish in 10 minutes") from None
+        if check and done.returncode != 0:
+            raise GitError(f"git {args[0]} failed: {done.stderr.decode(errors='replace').strip()}")
+        return done
+
+    def text(self, *args: str, check: bool = True) -> str:
+        return self.run(*args, check=check).stdout.decode("utf-8", errors="replace")
+
+    def repo_path(self, binder_rel: str) -> str:
+        return self.prefix + binder_rel
+
+    def binder_path(self, repo_rel: str) -> str | None:
+        if not repo_rel.startswith(self.prefix):
+            return None
+        return repo_rel[len(self.prefix) :]
+
+    @property
+    def git_dir(self) -> Path:
+        return Path(self.text("rev-parse", "--absolute-git-dir").strip())
+
+    def head(self) -> str | None:
+        done = self.run("rev-parse", "--verify", "-q", "HEAD", check=False)
+        return done.stdout.decode().strip() or None
+
+    def in_the_middle(self) -> str | None:
+        """What unfinished operation git is in (merge, rebase...), if any."""
+        git_dir = self.git_dir
+        for name, what in (
+            ("MERGE_HEAD", "a merge"),
+            ("rebase-merge", "a rebase"),
+            ("rebase-apply", "a rebase"),
+            ("CHERRY_PICK_HEAD", "a cherry-pick"),
+        ):
+            if (git_dir / name).exists():
+                return what
+        return None
+
+    def commit_paths(self, paths: Iterable[str], message: str) -> str | None:
+        """Commit exactly ``paths`` (binder-relative) as they are in the work tree; returns the new
+        commit, or None when they hold no change. Other staged or unstaged edits are left alone."""
+        repo_paths = sorted({self.repo_path(p) for p in paths})
+        if not repo_paths:
+            return None
+        listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
+        parent = self.head()
+        with tempfile.TemporaryDirectory(prefix="tickler-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            if parent:
+                self.run("read-tree", parent, env=env)
+            else:
+                self.run("read-tree", "--empty", env=env)
+            self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, env=env)
+            tree = self.run("write-tree", env=env).stdout.decode().strip()
+        if parent and tree == self.text("rev-parse", f"{parent}^{{tree}}").strip():
+            return None
+        args = ["commit-tree", tree, "-m", message]
+        if parent:
+            args[2:2] = ["-p", parent]
+        commit = self.run(*args).stdout.decode().strip()
+        update = ["update-ref", "-m", message.splitlines()[0], "HEAD", commit]
+        if parent:
+            update.append(parent)
+        self.run(*update)
+        # Bring the real index in line for these paths, so `git status` shows them clean.
+        self.run("reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul", stdin=listing, check=False)
+        return commit
+
+    def changed_paths(self, pathspecs: Sequence[str]) -> list[str]:
+        """Binder-relative paths under ``pathspecs`` that differ from HEAD or are untracked."""
+        specs = [self.repo_path(p) for p in pathspecs]
+        out = self.run("status", "--porcelain=v1", "-z", "--untracked-files=all", "--", *specs).stdout
+        paths: list[str] = []
+        entries = out.split(b"\0")
+        index = 0
+        while index < len(entries):
+            entry = entries[index]
+            index += 1
+            if len(entry) < 4:
+                continue
+            status, path = entry[:2].decode(), entry[3:].decode("utf-8", errors="surrogateescape")
+            if "R" in status or "C" in status:
+                origin = entries[index].decode("utf-8", errors="surrogateescape")
+                index += 1
+                rel = self.binder_path(origin)
+                if rel is not None:
+                    paths.append(rel)
+            rel = self.binder_path(path)
+            if rel is not None:
+                paths.append(rel)
+        return paths
+
+
+def find_repo(root: Path) -> Repo | None:
+    """The git work tree holding ``root``, or None (no git, or not a repository)."""
+    if shutil.which("git") is None:
+        return None
+    try:
+        done = subprocess.run(
+            ["git", "rev-parse", "--show-toplevel"], cwd=root, capture_output=True, text=True, timeout=30
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    if done.returncode != 0:
+        return None
+    top = Path(done.stdout.strip()).resolve()
+    rel = root.resolve().relative_to(top).as_posix()
+    prefix = "" if rel == "." else rel + "/"
+    return Repo(top, prefix)
+
+
+MERGE_DRIVER = "tickler"
+GITATTRIBUTES = f"""\
+# Cards merge key by key, with the Log as the union of both sides (tickler's merge driver).
+cards/*.md merge={MERGE_DRIVER}
+days/*/*.md merge={MERGE_DRIVER}
+months/*/*.md merge={MERGE_DRIVER}
+"""
+
+
+def driver_command() -> str:
+    """The merge driver as git runs it (through a shell, with git's own quoted temp file names)."""
+    python = sys.executable.replace("'", "'\\''")
+    return f"'{python}' -m tickler.merge %O %A %B %P"
+
+
+def register_merge_driver(repo: Repo) -> bool:
+    """Register the card merge driver in this clone's config; True if it was missing or stale."""
+    key = f"merge.{MERGE_DRIVER}.driver"
+    current = repo.text("config", "--local", "--get", key, check=False).strip()
+    wanted = driver_command()
+    if current == wanted:
+        return False
+    repo.run(
+        "config", "--local", f"merge.{MERGE_DRIVER}.name", "tickler card merge (key by key, Log as a union)"
+    )
+    repo.run("config", "--local", key, wanted)
+    return True
