@@ -360,6 +360,51 @@ class Card:
         text = self.text[: self.fm_start] + "".join(lines) + self.text[self.fm_end :]
         return Card.parse(text)
 
+    def key_block(self, key: str) -> str | None:
+        """The raw front matter lines of a top-level key, exactly as written, or None."""
+        lines = self.text[self.fm_start : self.fm_end].splitlines(keepends=True)
+        span = _key_span(lines, key)
+        return None if span is None else "".join(lines[span[0] : span[1] + 1])
+
+    def with_key_block(self, key: str, block: str | None) -> Card:
+        """The card with a key's lines replaced by ``block`` (raw lines from another version of the
+        card), added at the end of the front matter, or removed when ``block`` is None."""
+        lines = self.text[self.fm_start : self.fm_end].splitlines(keepends=True)
+        span = _key_span(lines, key)
+        new = [] if block is None else [block if block.endswith("\n") else block + self.newline]
+        if span is None:
+            if lines and not lines[-1].endswith("\n"):
+                lines[-1] += self.newline
+            lines.extend(new)
+        else:
+            lines[span[0] : span[1] + 1] = new
+        return Card.parse(self.text[: self.fm_start] + "".join(lines) + self.text[self.fm_end :])
+
+    def with_log_lines(self, lines: list[str]) -> Card:
+        """The card with Log lines placed at the end of its Log section (created if missing)."""
+        if not lines:
+            return self
+        nl = self.newline
+        block = "".join(line + nl for line in lines)
+        start, end = self._log_section()
+        text = self.text
+        if start is None:
+            if text and not text.endswith("\n"):
+                text += nl
+            if not text.endswith("\n\n"):
+                text += nl
+            return Card.parse(f"{text}## Log{nl}{block}")
+        content_end = start
+        pos = start
+        for raw in text[start:end].splitlines(keepends=True):
+            pos += len(raw)
+            if raw.strip():
+                content_end = pos
+        prefix = text[:content_end]
+        if not prefix.endswith("\n"):
+            prefix += nl
+        return Card.parse(prefix + block + text[content_end:])
+
     def with_entry(self, entry_line: str) -> Card:
         """The card with one Log line added in date order (a Log section is created if missing)."""
         new_entry = _parse_entry(entry_line, 0)
