@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -173,18 +173,21 @@ class Binder:
     @contextmanager
     def changing(self, message: str) -> Iterator[Transaction]:
         """Hold the lock while a command changes files; then, in a git binder with autocommit on,
-        make one commit of exactly the paths it touched. The command may refine the message."""
-        with self.lock():
+        make one commit of exactly the paths it touched. The command may refine the message.
+        Nested inside another change (``sync`` refiling), it commits its own paths under the same lock."""
+        outer = self._tx
+        with self.lock() if outer is None else nullcontext():
             tx = Transaction(message)
             self._tx = tx
             try:
                 yield tx
             finally:
-                self._tx = None
+                self._tx = outer
                 if tx.paths:
                     self._autocommit(tx)
 
-    def _touch(self, *paths: Path) -> None:
+    def touch(self, *paths: Path) -> None:
+        """Record paths the current change wrote, for its commit."""
         if self._tx is not None:
             self._tx.paths.update(self.rel(p) for p in paths)
 
@@ -329,12 +332,12 @@ class Binder:
         """
         path = self.path_of(filed.folder, filed.id)
         if card.text != filed.card.text:
-            self._touch(path)
+            self.touch(path)
             atomic_write(path, card.text.encode("utf-8"))
         target = location_for(card.next, today)
         if target != filed.folder:
             (self.root / target).mkdir(parents=True, exist_ok=True)
-            self._touch(path, self.path_of(target, filed.id))
+            self.touch(path, self.path_of(target, filed.id))
             atomic_move(path, self.path_of(target, filed.id))
         return Filed(filed.id, target, card)
 
@@ -414,7 +417,7 @@ class Binder:
             path = self.path_of(folder, card_id)
             if path.exists():  # pragma: no cover - unique_id checked under the same lock
                 raise TicklerError(f"{self.rel(path)} already exists")
-            self._touch(path)
+            self.touch(path)
             atomic_write(path, card.text.encode("utf-8"))
             tx.message = f"tickler new: {card_id}" + (f" -> {card.next}" if card.next else "")
         return Filed(card_id, folder, card)
@@ -547,7 +550,7 @@ class Binder:
                 for copy in extra:
                     path = self.path_of(copy.folder, copy.id)
                     if copy.card.text == keep.card.text:
-                        self._touch(path)
+                        self.touch(path)
                         path.unlink()
                         done.append(f"{copy.rel}: removed, an identical copy of {keep.rel}")
                         continue
@@ -559,7 +562,7 @@ class Binder:
                     atomic_write(path, card.text.encode("utf-8"))
                     target = location_for(card.next, today)
                     (self.root / target).mkdir(parents=True, exist_ok=True)
-                    self._touch(path, self.path_of(target, new_id))
+                    self.touch(path, self.path_of(target, new_id))
                     atomic_move(path, self.path_of(target, new_id))
                     done.append(
                         f"{copy.rel}: renamed to {target}/{new_id}{CARD_SUFFIX} (id was also {keep.rel})"

@@ -629,6 +629,74 @@ def handover(
 
 
 @app.command()
+def sync(ctx: typer.Context) -> None:
+    """Share the binder with the team: commit hand edits, pull, merge card by card, push.
+
+    Two reps who changed the same customer lose nothing: the front matter merges key by key, the
+    Log keeps both sides' entries in date order, and a clash on `next` goes to the side with the
+    later Log entry. Afterwards every card is once in the folder its `next` says.
+    """
+    from .sync import sync as sync_binder
+
+    binder = _open(ctx)
+    report = sync_binder(binder, Clock.from_env())
+    for notice in report.notices:
+        typer.echo(notice, err=True)
+    if report.committed:
+        typer.echo(f"committed hand edits: {', '.join(report.committed)}")
+    if report.incoming:
+        typer.echo(
+            f"merged {report.incoming} commit{'s' if report.incoming != 1 else ''} from {report.upstream}"
+        )
+    for line in report.resolved + report.settled:
+        typer.echo(f"  {line}")
+    typer.echo(f"in sync with {report.upstream}", err=True)
+
+
+@app.command()
+def history(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
+    """The card's history across moves: each commit, newest first, with the follow-up date it set
+    and the Log entries it added."""
+    from . import render
+    from .git import card_history, find_repo
+
+    binder = _open(ctx)
+    filed = binder.resolve(card)
+    repo = find_repo(binder.root)
+    if repo is None:
+        raise TicklerError("this binder is not a git repository, so it keeps no history")
+    entries = card_history(repo, filed.id)
+    if json_:
+        render.dump_json(
+            [
+                {
+                    "commit": e.commit,
+                    "date": e.date,
+                    "author": e.author,
+                    "message": e.message,
+                    "path": e.path,
+                    "next_from": e.next_from,
+                    "next_to": e.next_to,
+                    "log_added": list(e.log_added),
+                }
+                for e in entries
+            ]
+        )
+        return
+    if not entries:
+        typer.echo(f"{filed.rel} has no commits yet", err=True)
+        return
+    style = render.Style.for_stream()
+    for entry in entries:
+        when = entry.date[:16].replace("T", " ")
+        typer.echo(f"{style.paint(entry.commit[:8], '33')}  {when}  {entry.author}  {entry.message}")
+        if entry.next_from is not None or entry.next_to is not None:
+            typer.echo(f"    next: {entry.next_from or 'none'} -> {entry.next_to or 'none'}")
+        for line in entry.log_added:
+            typer.echo(f"    + {line}")
+
+
+@app.command()
 def check(
     ctx: typer.Context,
     fix: Annotated[

@@ -7,6 +7,7 @@ from HEAD, so whatever the user has staged or edited elsewhere stays as it was.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -161,6 +162,10 @@ months/*/*.md merge={MERGE_DRIVER}
 """
 
 
+def _glob_escape(name: str) -> str:
+    return re.sub(r"([*?\[\]\\])", r"\\\1", name)
+
+
 def driver_command() -> str:
     """The merge driver as git runs it (through a shell, with git's own quoted temp file names)."""
     python = sys.executable.replace("'", "'\\''")
@@ -179,3 +184,72 @@ def register_merge_driver(repo: Repo) -> bool:
     )
     repo.run("config", "--local", key, wanted)
     return True
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    commit: str
+    date: str  # ISO 8601
+    author: str
+    message: str
+    path: str  # binder-relative path of the card in that commit
+    next_from: str | None
+    next_to: str | None
+    log_added: tuple[str, ...]
+
+
+_NEXT_LINE = re.compile(r"^([-+])next:[ \t]*(.*?)[ \t]*(?:#.*)?$")
+
+
+def card_history(repo: Repo, card_id: str) -> list[HistoryEntry]:
+    """The card's commits, newest first, with what changed. The id is stable across moves, so the
+    history is every commit that touched ``<id>.md`` in any divider (sturdier than ``--follow``,
+    which follows one path and loses a card that a merged branch moved elsewhere)."""
+    name = f"{card_id}.md"
+    specs = [f":(literal){repo.repo_path('cards/' + name)}"] + [
+        f":(glob){repo.repo_path(folder)}/*/{_glob_escape(name)}" for folder in ("days", "months")
+    ]
+    out = repo.run(
+        "log",
+        "-M",
+        "--no-color",
+        "--no-ext-diff",
+        "-p",
+        "--unified=0",
+        "--format=%x1e%H%x1f%aI%x1f%an%x1f%s",
+        "--",
+        *specs,
+    ).stdout.decode("utf-8", errors="replace")
+    entries = []
+    for chunk in out.split("\x1e")[1:]:
+        header, _, patch = chunk.partition("\n")
+        commit, date, author, message = header.split("\x1f", 3)
+        path = ""
+        old_next: str | None = None
+        new_next: str | None = None
+        added = []
+        for line in patch.splitlines():
+            if line.startswith("+++ b/") or (line.startswith("rename to ")):
+                target = line[6:] if line.startswith("+++") else line[len("rename to ") :]
+                path = repo.binder_path(target) or target
+            elif (match := _NEXT_LINE.match(line)) is not None:
+                if match[1] == "-":
+                    old_next = match[2] or None
+                else:
+                    new_next = match[2] or None
+            elif line.startswith("+- ") and re.match(r"^\+- \d{4}-\d{2}-\d{2}", line):
+                added.append(line[1:])
+        changed_next = old_next != new_next
+        entries.append(
+            HistoryEntry(
+                commit,
+                date,
+                author,
+                message,
+                path,
+                old_next if changed_next else None,
+                new_next if changed_next else None,
+                tuple(added),
+            )
+        )
+    return entries

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, fold, location_for
+from .card import Card
 from .config import current_user, owner_matches
 from .dates import Due, add_months
 from .errors import DateError
@@ -117,6 +118,23 @@ def matches(filed: Filed, query: str) -> bool:
             if phone is not None and digits in _NON_DIGITS.sub("", str(phone)):
                 return True
     return False
+
+
+def matches_identity(first: Card, second: Card) -> bool:
+    """Whether two cards describe the same customer: the same name, and no email, phone or company
+    on which they disagree."""
+    if fold(first.name) != fold(second.name):
+        return False
+    for key in ("email", "phone", "company"):
+        a, b = first.get(key), second.get(key)
+        if a in (None, "") or b in (None, ""):
+            continue
+        if key == "phone":
+            if _NON_DIGITS.sub("", str(a)) != _NON_DIGITS.sub("", str(b)):
+                return False
+        elif fold(str(a)) != fold(str(b)):
+            return False
+    return True
 
 
 def find(binder: Binder, query: str) -> Scan:
