@@ -20,6 +20,7 @@ from pathlib import Path
 
 from .card import Card, _parse_entry
 from .errors import CardError
+from .query import matches_identity
 
 _MISSING = object()
 
@@ -31,6 +32,10 @@ def merge_cards(base: str, ours: str, theirs: str) -> tuple[str, bool]:
         other = Card.parse(theirs)
     except CardError:
         return text_merge(base, ours, theirs, union=False)
+    if not base.strip() and not matches_identity(mine, other):
+        # Two cards created apart under one id are two customers: never blend them. The conflict
+        # stays, and ``sync`` keeps both under different ids.
+        return ours, False
     try:
         ancestor: Card | None = Card.parse(base) if base.strip() else None
     except CardError:
@@ -131,7 +136,7 @@ def main(argv: list[str] | None = None) -> int:
     ours_path.write_bytes(merged.encode("utf-8", errors="surrogateescape"))
     if not clean:
         where = args[3] if len(args) > 3 else ours_path.name
-        print(f"tickler: {where}: could not be merged card by card; conflict markers left", file=sys.stderr)
+        print(f"tickler: {where}: left for 'tickler sync' (or a person) to resolve", file=sys.stderr)
     return 0 if clean else 1
 
 
