@@ -233,14 +233,9 @@ def _resolve_card(binder: Binder, repo: Repo, card_id: str, clock: Clock) -> lis
         written.add(binder.rel(path))
     for rel in touched - written:
         (binder.root / rel).unlink(missing_ok=True)
-    paths = sorted(touched | written)
-    repo.run(
-        "add",
-        "-A",
-        "--pathspec-from-file=-",
-        "--pathspec-file-nul",
-        stdin=b"".join(repo.repo_path(p).encode() + b"\0" for p in paths),
-    )
+    listing = b"".join(repo.repo_path(p).encode("utf-8") + b"\0" for p in sorted(touched | written))
+    # update-index, unlike add, takes paths that no longer exist anywhere (only in the merge base).
+    repo.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing)
     return notes
 
 
