@@ -305,3 +305,18 @@ def test_history_across_moves(team: Team) -> None:
     assert (entries[2]["next_from"], entries[2]["next_to"]) == (None, "2026-12-01")
     text = tickler(team.anna, "history", "ivan").stdout
     assert "next: 2026-12-05 -> 2027-02-01" in text and "+ - 2026-11-23 call: first call" in text
+
+
+def test_an_unreadable_card_in_conflict_is_left_to_a_person(team: Team) -> None:
+    _shared_card(team, "--next", "2026-12-01")
+    path = team.anna / "days/01/ivan-ivanov.md"
+    path.write_text(path.read_text().replace("name: Ivan Ivanov", "name: [Ivan Ivanov"))
+    tickler(team.anna, "sync")
+    theirs = team.boris / "days/01/ivan-ivanov.md"
+    theirs.write_text(theirs.read_text().replace("name: Ivan Ivanov", "name: Ivan I. Ivanov"))
+    tickler(team.boris, "log", "ivan", "boris logged")
+    result = tickler(team.boris, "sync", code=1)
+    assert "days/01/ivan-ivanov.md" in result.stderr and "cannot be read" in result.stderr
+    assert "UU days/01/ivan-ivanov.md" in git(team.boris, "status", "--porcelain")
+    text = (team.boris / "days/01/ivan-ivanov.md").read_text()
+    assert "boris logged" in text and "[Ivan Ivanov" in text  # both versions are there to choose from

@@ -143,13 +143,18 @@ def _finish_merge(binder: Binder, repo: Repo, clock: Clock, report: SyncReport) 
     card_ids = sorted({cid for p in unmerged if (cid := card_id_of(p))})
     others = sorted(p for p in unmerged if card_id_of(p) is None)
     for card_id in card_ids:
-        report.resolved.extend(_resolve_card(binder, repo, card_id, clock))
+        notes = _resolve_card(binder, repo, card_id, clock)
+        if notes is None:  # a version of the card cannot be read: a person must merge it
+            others += [p for p in unmerged if card_id_of(p) == card_id]
+        else:
+            report.resolved.extend(notes)
     if others:
         listing = "\n".join(f"  {p}" for p in others)
         raise TicklerError(
-            f"sync stopped: these files are not cards and git could not merge them:\n{listing}\n"
-            "Every card is merged and staged. Edit these files, 'git add' them, then run "
-            "'tickler sync' again (or 'git merge --abort' to undo the merge)."
+            "sync stopped: git could not merge these files (not cards, or cards that cannot be read):\n"
+            f"{listing}\nEvery other card is merged and staged. Edit these files (git left both "
+            "versions in them), 'git add' them, then run 'tickler sync' again "
+            "(or 'git merge --abort' to undo the merge)."
         )
     repo.run(
         "commit",
@@ -192,9 +197,10 @@ def _versions(repo: Repo, commit: str, card_id: str) -> list[tuple[str, str]]:
     return found
 
 
-def _resolve_card(binder: Binder, repo: Repo, card_id: str, clock: Clock) -> list[str]:
+def _resolve_card(binder: Binder, repo: Repo, card_id: str, clock: Clock) -> list[str] | None:
     """Merge the card's versions from the merge base, our side and their side into one file (or two
-    when two reps made different customers under one id) and stage the result."""
+    when two reps made different customers under one id) and stage the result. None, touching
+    nothing, when a version cannot be read as a card."""
     base_commit = repo.text("merge-base", "HEAD", "MERGE_HEAD", check=False).strip()
     ours = _versions(repo, "HEAD", card_id)
     theirs = _versions(repo, "MERGE_HEAD", card_id)
@@ -215,11 +221,10 @@ def _resolve_card(binder: Binder, repo: Repo, card_id: str, clock: Clock) -> lis
             notes.append(f"{card_id}: two customers had this id; theirs is now {new_id}")
         else:
             text, clean = merge_cards(base_text, our_text, their_text)
+            if not clean:
+                return None
             results = [(card_id, text)]
-            notes.append(
-                f"{card_id}: merged"
-                + ("" if clean else " with conflict markers (the card could not be read)")
-            )
+            notes.append(f"{card_id}: merged")
     elif ours or theirs:
         kept = (ours or theirs)[0][1]
         results = [(card_id, kept)]
