@@ -171,10 +171,11 @@ class Binder:
         return binder_lock(self.root / STATE)
 
     @contextmanager
-    def changing(self, message: str) -> Iterator[Transaction]:
+    def changing(self, message: str, *, commit: bool = True) -> Iterator[Transaction]:
         """Hold the lock while a command changes files; then, in a git binder with autocommit on,
         make one commit of exactly the paths it touched. The command may refine the message.
-        Nested inside another change (``sync`` refiling), it commits its own paths under the same lock."""
+        Nested inside another change (``sync`` refiling), it commits its own paths under the same lock.
+        ``commit=False`` leaves committing to the caller (``watch`` batches its actions)."""
         outer = self._tx
         with self.lock() if outer is None else nullcontext():
             tx = Transaction(message)
@@ -183,15 +184,16 @@ class Binder:
                 yield tx
             finally:
                 self._tx = outer
-                if tx.paths:
-                    self._autocommit(tx)
+                if tx.paths and commit:
+                    self.commit(tx)
 
     def touch(self, *paths: Path) -> None:
         """Record paths the current change wrote, for its commit."""
         if self._tx is not None:
             self._tx.paths.update(self.rel(p) for p in paths)
 
-    def _autocommit(self, tx: Transaction) -> None:
+    def commit(self, tx: Transaction) -> None:
+        """Commit a change's paths when the binder is a git repository with autocommit on."""
         if not self.settings.autocommit:
             return
         from .git import GitError, find_repo

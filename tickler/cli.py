@@ -629,6 +629,36 @@ def handover(
 
 
 @app.command()
+def watch(
+    ctx: typer.Context,
+    quiet: Annotated[
+        float,
+        typer.Option(
+            "--quiet", metavar="SECONDS", min=0.05, help="How long a file must be still before it is filed."
+        ),
+    ] = 0.4,
+) -> None:
+    """Keep the binder filed while you edit cards in your editor (Ctrl-C stops).
+
+    Saving a card with a new `next` refiles it; dragging a card file into another day or month
+    divider reschedules it to that divider's date (into cards/ parks it); a new card file saved in a
+    divider is filed by its `next`. At start, and again at midnight, it rolls the binder.
+    """
+    import signal
+    import threading
+
+    from .watch import run as watch_binder
+
+    binder = _open(ctx)
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):  # Ctrl-C, or a service manager stopping it
+        signal.signal(signum, lambda *_: stop.set())
+    typer.echo(f"watching {binder.root} (Ctrl-C to stop)", err=True)
+    watch_binder(binder, say=typer.echo, warn=_warn, stop=stop, quiet=quiet)
+    typer.echo("stopped", err=True)
+
+
+@app.command()
 def sync(ctx: typer.Context) -> None:
     """Share the binder with the team: commit hand edits, pull, merge card by card, push.
 

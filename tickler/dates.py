@@ -86,6 +86,30 @@ def window_end(today: dt.date) -> dt.date:
     return add_months(today, 1)
 
 
+def date_for_day_divider(day_of_month: int, today: dt.date) -> dt.date | None:
+    """The date a day divider stands for in the window ``[today, add_months(today, 1))``, or None
+    when that day is not in the window (only the 29th-31st can be missing: days/30 on Jan 31)."""
+    end = window_end(today)
+    for year, month in ((today.year, today.month), (end.year, end.month)):
+        if day_of_month <= calendar.monthrange(year, month)[1]:
+            candidate = dt.date(year, month, day_of_month)
+            if today <= candidate < end:
+                return candidate
+    return None
+
+
+def date_for_month_divider(month: int, day_of_month: int, today: dt.date) -> dt.date:
+    """The date a month divider stands for: that month at or past the window's end, keeping the
+    day of the month (clamped to the month's last day)."""
+    end = window_end(today)
+    year = end.year if month >= end.month else end.year + 1
+    candidate = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
+    if candidate < end:  # the window's own month, but a day still inside the window
+        year += 1
+        candidate = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
+    return candidate
+
+
 class Workdays:
     """The working week and, optionally, a country's public holidays."""
 
