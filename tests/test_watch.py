@@ -332,3 +332,12 @@ def test_divider_dates() -> None:
     assert divider_date("months/02", Due(date(2026, 1, 31)), today) == Due(date(2026, 2, 28))
     assert divider_date("months/01", Due(date(2026, 2, 10)), today) == Due(date(2027, 1, 10))
     assert divider_date("cards", Due(date(2026, 2, 2)), today) is None
+
+
+def test_a_new_card_saved_at_the_top_of_the_binder_is_filed(watching: Session) -> None:
+    (watching.root / "README.md").write_text("# Our team binder\n\nNot a card.\n")
+    (watching.root / "maria-garcia.md").write_text(card_text("María García", "2026-12-02"))
+    wait_for(lambda: (watching.root / "days/02/maria-garcia.md").exists())
+    watching.settled()
+    assert (watching.root / "README.md").exists() and watching.warnings == []
+    assert watching.lines == ["maria-garcia: next 2026-12-02 -> days/02"]

@@ -118,7 +118,7 @@ class Filed:
 
     @property
     def rel(self) -> str:
-        return f"{self.folder}/{self.id}{CARD_SUFFIX}"
+        return f"{self.folder}/{self.id}{CARD_SUFFIX}" if self.folder else f"{self.id}{CARD_SUFFIX}"
 
 
 @dataclass(frozen=True)

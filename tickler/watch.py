@@ -83,13 +83,15 @@ class Watcher:
     # ------------------------------------------------------------------ events (observer thread)
 
     def card_location(self, path: str) -> tuple[str, str] | None:
-        """(folder, id) when ``path`` is a card file in cards/ or a divider."""
+        """(folder, id) when ``path`` is a card file in cards/, a divider, or the binder's top
+        folder (folder ""), where a new card may be saved before it is filed."""
         try:
-            rel = Path(path).resolve().relative_to(self.binder.root).as_posix()
+            rel = Path(path).parent.resolve().relative_to(self.binder.root).as_posix()
         except (ValueError, OSError):
             return None
-        folder, _, name = rel.rpartition("/")
-        if folder not in CARD_FOLDERS or not is_card_name(name):
+        folder = "" if rel == "." else rel
+        name = Path(path).name
+        if (folder and folder not in CARD_FOLDERS) or not is_card_name(name):
             return None
         return folder, name[: -len(CARD_SUFFIX)]
 
@@ -171,6 +173,8 @@ class Watcher:
         today = self.clock().today
         try:
             with self.binder.changing(f"tickler watch: {card_id}", commit=False) as tx:
+                if not folder and not _has_front_matter(path):
+                    return  # a README or other notes at the top of the binder: not a card
                 filed = self.binder.load(folder, card_id)
                 line = self._file(filed, pending, today)
                 self._record(tx)
@@ -217,6 +221,14 @@ class Watcher:
         if self._warned.get(path) != stamp:
             self._warned[path] = stamp
             self.warn(message)
+
+
+def _has_front_matter(path: str) -> bool:
+    try:
+        with open(path, "rb") as handle:
+            return handle.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---")
+    except OSError:
+        return False
 
 
 def divider_date(folder: str, due: Due | None, today: dt.date) -> Due | None:
