@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .card import Card, format_entry, is_reserved_id, slugify
 from .config import Settings, load_settings
@@ -27,6 +28,9 @@ from .errors import (
     UsageError,
 )
 from .fsutil import atomic_move, atomic_write, binder_lock, is_temp_name
+
+if TYPE_CHECKING:
+    from .report import Contact
 
 CARDS = "cards"
 DAYS = "days"
@@ -476,6 +480,7 @@ class Binder:
         changes: list[Change] = []
         with self.changing("tickler roll") as tx:
             scan = self.scan()
+            contacts = self._contacts_due(scan.cards, today)
             for filed in scan.cards:
                 card = filed.card
                 due = card.next
@@ -485,6 +490,11 @@ class Binder:
                     card = card.with_entry(format_entry(today, "rolled", f"from {due.date.isoformat()}"))
                     card = card.with_field("next", new_due)
                     note = f"rolled from {due.date.isoformat()}"
+                elif filed.id in contacts:
+                    contact = contacts[filed.id]
+                    card = card.with_entry(format_entry(today, contact.entry_kind, contact.why))
+                    card = card.with_field("next", Due(landing)).with_field("action", contact.action)
+                    note = f"{contact.action} due"
                 target = location_for(card.next, today)
                 if target == filed.folder and card is filed.card:
                     continue
@@ -496,6 +506,16 @@ class Binder:
                 f"{c.id}: {c.old_next or 'no date'} -> {c.new_next or 'no date'} ({c.note})" for c in changes
             ]
         return changes, scan.problems
+
+    def _contacts_due(self, cards: list[Filed], today: dt.date) -> dict[str, Contact]:
+        """Keep-in-touch contacts and repurchase calls due today (only when the settings ask)."""
+        cadence = self.settings.cadence
+        if not (cadence.default or cadence.tags or cadence.segments or self.settings.repurchase_reminder):
+            return {}
+        from .report import customers_from, keep_in_touch
+
+        found, _ = customers_from(cards)
+        return {c.filed.id: c for c in keep_in_touch(found, today, self.settings)}
 
     def check(self, today: dt.date) -> tuple[list[Problem], Scan]:
         """Every invariant of the binder; an empty list means the binder is true."""

@@ -272,6 +272,22 @@ def today(
     others = len(scan.cards) - len(cards)
     if others:
         typer.echo(f"({others} more due for other reps: tickler today --all)")
+    _print_birthdays(binder, clock.today)
+
+
+def _print_birthdays(binder: Binder, today_: dt.date) -> None:
+    from .query import birthdays
+
+    ahead = binder.settings.birthday_days
+    found = birthdays(binder, today_, today_ + dt.timedelta(days=ahead))
+    if not found:
+        return
+    parts = []
+    for birthday in found:
+        when = "today" if birthday.on == today_ else birthday.on.strftime("%a %d %b")
+        age = f", {birthday.age}" if birthday.age else ""
+        parts.append(f"{birthday.filed.card.name} ({when}{age})")
+    typer.echo("Birthdays: " + "; ".join(parts))
 
 
 def _day_order(filed: Filed, today: dt.date) -> tuple[object, ...]:
@@ -371,9 +387,16 @@ def agenda(
     style = render.Style.for_stream()
     workdays = binder.settings.workday_calendar()
     by_day: dict[dt.date, list[str]] = {}
+    ahead = binder.settings.birthday_days
     for birthday in plan.birthdays:
         age = f" ({birthday.age})" if birthday.age else ""
         by_day.setdefault(birthday.on, []).append(f"birthday: {birthday.filed.card.name}{age}")
+    if ahead:
+        for birthday in query.birthdays(
+            binder, clock.today + dt.timedelta(days=ahead), plan.days[-1][0] + dt.timedelta(days=ahead)
+        ):
+            notice_day = birthday.on - dt.timedelta(days=ahead)
+            by_day.setdefault(notice_day, []).append(f"{birthday.filed.card.name}'s birthday in {ahead} days")
     bar_width = min(40, max(10, capacity))
     if plan.overdue:
         typer.echo(
@@ -761,6 +784,222 @@ def check(
         raise typer.Exit(1)
     if not json_:
         typer.echo("binder ok", err=True)
+
+
+# --------------------------------------------------------------------------- reports
+
+report_app = typer.Typer(
+    cls=_Group,
+    help="Know your customers: the best 20%, who stopped buying, segments. All from the cards' Log.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(report_app, name="report")
+CsvOption = Annotated[bool, typer.Option("--csv", help="Print CSV for a spreadsheet.")]
+ReportOwner = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Only one rep's customers.")]
+
+
+def _report_rows(
+    rows: list[tuple[Filed, dict[str, Any]]], today_: dt.date, *, json_: bool, csv_: bool
+) -> bool:
+    """Print rows as JSON (cards with the report's keys) or CSV; False when neither was asked."""
+    from . import render
+
+    if json_:
+        render.dump_json([{**render.card_json(f, today_), **extra} for f, extra in rows])
+        return True
+    if csv_:
+        import csv
+
+        keys = list(rows[0][1]) if rows else []
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(["id", "name", "company", "phone", "email", "owner", *keys])
+        for filed, extra in rows:
+            card = filed.card
+            fixed = [card.get(k) for k in ("company", "phone", "email")]
+            writer.writerow(
+                [
+                    filed.id,
+                    card.name,
+                    *("" if v is None else v for v in fixed),
+                    card.owner or "",
+                    *("; ".join(v) if isinstance(v, list) else v for v in extra.values()),
+                ]
+            )
+        return True
+    return False
+
+
+def _money(value: Any) -> str:
+    return f"{value:,.2f}"
+
+
+@report_app.command("pareto")
+def report_pareto(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="Start of the period (default: a year ago).")
+    ] = None,
+    all_time: Annotated[bool, typer.Option("--all-time", help="Every purchase ever logged.")] = False,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Customers ranked by purchase value: the top 20%, the next 40%, the rest, and their share."""
+    from . import report
+    from .dates import add_months
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    start = dt.date.min if all_time else _since(since, clock) if since else add_months(clock.today, -12)
+    found, warnings = report.customers(binder, owner)
+    _report_problems(warnings)
+    ranked = report.pareto(found, start, clock.today)
+    rows = [(r.customer.filed, {"value": float(r.value), "group": r.group}) for r in ranked]
+    if _report_rows(rows, clock.today, json_=json_, csv_=csv_):
+        return
+    from . import render
+
+    style = render.Style.for_stream()
+    total = sum((r.value for r in ranked), start=type(ranked[0].value)(0)) if ranked else 0
+    period = "all time" if all_time else f"{start} to {clock.today}"
+    typer.echo(f"Purchases, {period}: {len(ranked)} customers bought, {_money(total)} in all")
+    if not ranked:
+        return
+    for group, (count, value, share) in report.shares(ranked).items():
+        bar = ("█" if style.width else "#") * round(share * 30)
+        plural = "s" if count != 1 else " "
+        typer.echo(f"  {group:<7} {count:>4} customer{plural}  {_money(value):>14}  {share:>4.0%}  {bar}")
+    typer.echo("")
+    table = [
+        [str(i + 1), r.customer.filed.card.name, _money(r.value), f"{float(r.value / total):.1%}", r.group]
+        for i, r in enumerate(ranked)
+    ]
+    for line in render.table(table, style, header=["RANK", "NAME", "VALUE", "SHARE", "GROUP"], shrink=(1,)):
+        typer.echo(line)
+
+
+def _since(text: str, clock: Clock) -> dt.date:
+    from .dates import parse_due
+
+    try:
+        return parse_due(text).date
+    except TicklerError:
+        return _when(text, clock, "--since").date
+
+
+@report_app.command("lapsed")
+def report_lapsed(
+    ctx: typer.Context,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            "--schedule", metavar="WHEN", help="File each of them for a personal call on this date."
+        ),
+    ] = None,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Customers who stopped buying or buy clearly less than before, each with the reason."""
+    from . import report
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    found, warnings = report.customers(binder, owner)
+    _report_problems(warnings)
+    lapsed = report.lapsed(found, clock.today, binder.settings)
+    if schedule is not None:
+        from .planning import schedule_calls
+
+        due = _when(schedule, clock, "--schedule")
+        calls = [(lp.customer.filed.id, "lapsed customer: " + "; ".join(lp.reasons)) for lp in lapsed]
+        changes = schedule_calls(
+            binder, calls, due, clock, message=f"tickler report lapsed: {len(calls)} calls on {due}"
+        )
+        for change in changes:
+            _echo_change(change)
+        typer.echo(
+            f"filed {len(changes)} customer{'s' if len(changes) != 1 else ''} for a call on {due}", err=True
+        )
+        return
+    rows = [
+        (
+            lp.customer.filed,
+            {"last_purchase": str(lp.customer.last_purchase), "reason": "; ".join(lp.reasons)},
+        )
+        for lp in lapsed
+    ]
+    if _report_rows(rows, clock.today, json_=json_, csv_=csv_):
+        return
+    from . import render
+
+    if not lapsed:
+        typer.echo("no customer has stopped buying or buys clearly less", err=True)
+        return
+    table = [
+        [lp.customer.filed.card.name, str(lp.customer.last_purchase), "; ".join(lp.reasons)] for lp in lapsed
+    ]
+    for line in render.table(
+        table, render.Style.for_stream(), header=["NAME", "LAST PURCHASE", "REASON"], shrink=(2, 0)
+    ):
+        typer.echo(line)
+    typer.echo(
+        f"{len(lapsed)} customers; 'tickler report lapsed --schedule WHEN' files them for a call", err=True
+    )
+
+
+@report_app.command("segments")
+def report_segments(
+    ctx: typer.Context,
+    matrix: Annotated[
+        bool,
+        typer.Option(
+            "--matrix", help="The sales lifecycle instead: newcomers, one-time buyers, growing, lost, VIP."
+        ),
+    ] = False,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Customers in five groups by recency, frequency and value (see the README for the rules)."""
+    from . import render, report
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    found, warnings = report.customers(binder, owner)
+    _report_problems(warnings)
+    key, order = ("stage", report.STAGES) if matrix else ("segment", report.SEGMENTS)
+    grouped = (
+        report.stages(found, clock.today, binder.settings)
+        if matrix
+        else report.segments(found, clock.today, binder.settings)
+    )
+    rows = [(c.filed, {key: group}) for c, group in grouped]
+    if _report_rows(rows, clock.today, json_=json_, csv_=csv_):
+        return
+    style = render.Style.for_stream()
+    prospects = sum(1 for c in found if not c.purchases)
+    typer.echo(f"{len(grouped)} customers with purchases, {prospects} prospects without")
+    year_ago = report.year_before(clock.today)
+    for group in order:
+        members = [c for c, g in grouped if g == group]
+        if not members:
+            continue
+        typer.echo(style.paint(f"{group} ({len(members)})", "1"))
+        table = [
+            [
+                c.filed.card.name,
+                str(c.last_purchase),
+                str(c.count(year_ago, clock.today)),
+                _money(report.average_purchase(c, clock.today)),
+            ]
+            for c in members
+        ]
+        for line in render.table(
+            table, style, header=["NAME", "LAST PURCHASE", "IN 12 MONTHS", "AVERAGE"], shrink=(0,)
+        ):
+            typer.echo(line)
 
 
 def run() -> None:

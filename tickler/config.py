@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -19,10 +20,90 @@ class Settings:
     workdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
     holidays: str | None = None
     autocommit: bool = True
+    lapsed_months: int = 6
+    regular_purchases: int = 4
+    loyal_years: int = 2
+    big_spender: float = 0.0  # 0: the median average purchase across the customer base
+    birthday_days: int = 7
+    repurchase_reminder: bool = False
+    cadence: CadenceSettings = field(default_factory=lambda: CadenceSettings())
     unknown: tuple[str, ...] = field(default=(), compare=False)
 
     def workday_calendar(self) -> Workdays:
         return Workdays(self.workdays, self.holidays)
+
+
+@dataclass(frozen=True)
+class Cadence:
+    """Keep in touch: a contact of ``kind`` at least every ``months`` months."""
+
+    kind: str
+    months: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} every {self.months} month{'s' if self.months != 1 else ''}"
+
+
+@dataclass(frozen=True)
+class CadenceSettings:
+    default: tuple[Cadence, ...] = ()
+    tags: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)
+    segments: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)
+
+
+_CADENCE = re.compile(
+    r"^\s*([^\W\d][\w-]*)\s+every\s+(\d{1,3})?\s*(month|months|week|weeks|year|years)\s*$", re.I
+)
+
+
+def parse_cadence(value: Any) -> tuple[Cadence, ...]:
+    """``"letter every 3 months"``, or a list of such; weeks round up to months, a year is 12."""
+    items = value if isinstance(value, list) else [value]
+    out = []
+    for item in items:
+        match = _CADENCE.match(item) if isinstance(item, str) else None
+        if not match:
+            raise ValueError(f"{item!r} is not a cadence; write it like 'letter every 3 months'")
+        count = int(match[2] or 1)
+        unit = match[3].lower()
+        months = (
+            count * 12 if unit.startswith("year") else -(-count // 4) if unit.startswith("week") else count
+        )
+        if months < 1:
+            raise ValueError(f"{item!r}: the period must be at least a month")
+        out.append(Cadence(match[1].lower(), months))
+    return tuple(out)
+
+
+def _check_cadence(value: Any) -> CadenceSettings:
+    if not isinstance(value, dict):
+        raise ValueError('must be a table, e.g. [cadence] default = ["letter every 3 months"]')
+    unknown = set(value) - {"default", "tags", "segments"}
+    if unknown:
+        raise ValueError(f"has unknown keys {sorted(unknown)} (use default, tags, segments)")
+    default = parse_cadence(value["default"]) if "default" in value else ()
+    tables: dict[str, dict[str, tuple[Cadence, ...]]] = {}
+    for key in ("tags", "segments"):
+        table = value.get(key, {})
+        if not isinstance(table, dict):
+            raise ValueError(f'.{key} must be a table, e.g. [cadence.{key}] vip = ["call every 2 months"]')
+        tables[key] = {str(k).lower(): parse_cadence(v) for k, v in table.items()}
+    return CadenceSettings(default, tables["tags"], tables["segments"])
+
+
+def _whole(low: int, example: str) -> Any:
+    def check(value: Any) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < low:
+            raise ValueError(f"must be a whole number, at least {low}, e.g. {example}")
+        return value
+
+    return check
+
+
+def _check_amount(value: Any) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+        raise ValueError("must be an amount, e.g. big_spender = 10000 (0: the median average purchase)")
+    return float(value)
 
 
 def _check_owner(value: Any) -> str | None:
@@ -69,6 +150,13 @@ CHECKS = {
     "workdays": _check_workdays,
     "holidays": _check_holidays,
     "autocommit": _check_autocommit,
+    "lapsed_months": _whole(1, "lapsed_months = 6"),
+    "regular_purchases": _whole(1, "regular_purchases = 4"),
+    "loyal_years": _whole(1, "loyal_years = 2"),
+    "big_spender": _check_amount,
+    "birthday_days": _whole(0, "birthday_days = 7"),
+    "repurchase_reminder": _check_autocommit,
+    "cadence": _check_cadence,
 }
 
 
@@ -108,6 +196,20 @@ capacity = 30               # cards you can handle in a day
 workdays = ["mon", "tue", "wed", "thu", "fri"]
 # holidays = "DE"           # a country code: rolling skips its public holidays
 autocommit = true           # commit every change when the binder is a git repository
+
+# Knowing your customers (tickler report ...):
+# lapsed_months = 6         # no purchase for this long: lapsed
+# regular_purchases = 4     # purchases in the last 12 months that make a regular
+# loyal_years = 2           # a regular buying for this many years is a loyal regular
+# big_spender = 0           # average purchase of a big spender (0: the median across customers)
+# birthday_days = 7         # today shows birthdays this many days ahead
+# repurchase_reminder = false  # file one-time buyers for a call when a second purchase is due
+
+# Keep in touch (tickler roll files cards when a contact is due); off until set:
+# [cadence]
+# default = ["letter every 3 months", "call every 6 months"]
+# [cadence.tags]
+# vip = ["call every 2 months"]
 """
 
 

@@ -7,7 +7,7 @@ import datetime as dt
 from .binder import Binder, Change, Clock, Filed, location_for
 from .card import format_entry
 from .config import owner_matches
-from .dates import Workdays
+from .dates import Due, Workdays
 from .errors import TicklerError
 from .query import Owners, folders_for_range
 
@@ -121,4 +121,21 @@ def handover(
             changes.append(Change(filed.id, filed.folder, saved.folder, due, due, f"from {filed.card.owner}"))
         tx.message = f"tickler handover: {from_owner} -> {to_owner.strip()}, {len(changes)} cards"
         tx.details = [c.id for c in changes]
+    return changes
+
+
+def schedule_calls(
+    binder: Binder, calls: list[tuple[str, str]], due: Due, clock: Clock, *, message: str
+) -> list[Change]:
+    """File each card (id, why) for a personal call on ``due``, with a Log entry saying why."""
+    changes = []
+    with binder.changing(message) as tx:
+        for card_id, why in calls:
+            filed = binder.resolve(card_id)
+            text = f"{why}. Next: {due}"
+            card = filed.card.with_entry(format_entry(clock.today, "note", text, time=clock.now))
+            card = card.with_field("next", due).with_field("action", "call")
+            saved = binder.save(filed, card, clock.today)
+            changes.append(Change(filed.id, filed.folder, saved.folder, filed.card.next, due, "call"))
+        tx.details = [f"{c.id}: call on {due}" for c in changes]
     return changes
