@@ -1002,6 +1002,276 @@ def report_segments(
             typer.echo(line)
 
 
+# --------------------------------------------------------------------------- exchange
+
+import_app = typer.Typer(
+    cls=_Group,
+    help="Bring customers in from a spreadsheet or a phone.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+export_app = typer.Typer(
+    cls=_Group,
+    help="Send the binder to a spreadsheet or a calendar.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(import_app, name="import")
+app.add_typer(export_app, name="export")
+DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option("--output", "-o", metavar="FILE", help="Write to FILE instead of standard output."),
+]
+
+
+def _read_source(path: Path) -> str:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise TicklerError(f"cannot read: {exc.strerror}", path=path) from None
+    for encoding in ("utf-8-sig", "cp1251", "latin-1"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise TicklerError("is not text", path=path)  # pragma: no cover - latin-1 decodes anything
+
+
+def _import(
+    binder: Binder, records: list[Any], bad: list[tuple[int, str]], source: Path, dry_run: bool
+) -> None:
+    from .exchange.importing import upsert
+
+    clock = Clock.from_env()
+    report = upsert(binder, records, clock, dry_run=dry_run, source=source.name)
+    for line, why in bad:
+        _warn(f"{source}:{line}: {why}; row skipped")
+    for outcome in report.outcomes:
+        if outcome.action == "error":
+            _warn(f"{source}:{outcome.line}: {outcome.detail}; row skipped")
+        elif outcome.action != "unchanged":
+            detail = f" ({outcome.detail})" if outcome.detail else ""
+            typer.echo(f"{'would be ' if dry_run else ''}{outcome.action}: {outcome.card_id}{detail}")
+    errors = len(bad) + report.count("error")
+    typer.echo(
+        f"{source.name}: {report.count('created')} new, {report.count('updated')} updated, "
+        f"{report.count('unchanged')} unchanged, {errors} skipped"
+        + (" (dry run: nothing changed)" if dry_run else ""),
+        err=True,
+    )
+
+
+@import_app.command("csv")
+def import_csv(
+    ctx: typer.Context,
+    file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSV file with a header row.")],
+    map_: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map", metavar="COLUMN=KEY", help="Read a column as a card key, e.g. --map Kunde=name."
+        ),
+    ] = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Import customers from a spreadsheet; importing again updates instead of duplicating.
+
+    Columns named name, company, email, phone, next, owner, tags (and usual variants) become those
+    keys; other columns become keys as they are named. A customer is recognised by email, then
+    phone, then name and company.
+    """
+    from .exchange.csvfile import read_records
+
+    binder = _open(ctx)
+    mapping = {}
+    for item in map_ or []:
+        column, sep, key = item.partition("=")
+        if not sep or not column.strip() or not key.strip():
+            raise UsageError(f"--map {item!r}: write it as COLUMN=KEY")
+        mapping[column.strip()] = key.strip().lower()
+    try:
+        records, bad = read_records(_read_source(file), Clock.from_env(), mapping)
+    except TicklerError as exc:
+        raise TicklerError(exc.message, path=file, line=exc.line) from None
+    _import(binder, records, bad, file, dry_run)
+
+
+@import_app.command("vcard")
+def import_vcard(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="A .vcf file exported from a phone or address book.")
+    ],
+    dry_run: DryRunOption = False,
+) -> None:
+    """Import phone contacts (names in any script, several phones and emails, birthdays)."""
+    from .exchange.vcard import read_records
+
+    binder = _open(ctx)
+    try:
+        records, bad = read_records(_read_source(file))
+    except TicklerError as exc:
+        raise TicklerError(exc.message, path=file, line=exc.line) from None
+    _import(binder, records, bad, file, dry_run)
+
+
+def _write_out(data: str | bytes, output: Path | None) -> None:
+    if output is None:
+        if isinstance(data, bytes):
+            sys.stdout.flush()
+            sys.stdout.buffer.write(data)
+        else:
+            typer.echo(data, nl=False)
+        return
+    from .fsutil import atomic_write
+
+    atomic_write(output.resolve(), data if isinstance(data, bytes) else data.encode("utf-8"))
+    typer.echo(f"wrote {output}", err=True)
+
+
+@export_app.command("csv")
+def export_csv(ctx: typer.Context, output: OutputOption = None, owner: OwnerOption = None) -> None:
+    """Every card as a spreadsheet row: the usual columns first, then every other key."""
+    import io
+
+    from .exchange.csvfile import write_cards
+
+    binder = _open(ctx)
+    scan = binder.scan()
+    _report_problems(scan.problems)
+    cards = _owners(owner is None, owner).select(binder, sorted(scan.cards, key=lambda f: f.id))
+    buffer = io.StringIO()
+    write_cards(cards, buffer)
+    _write_out(buffer.getvalue(), output)
+
+
+@export_app.command("ics")
+def export_ics(ctx: typer.Context, output: OutputOption = None, owner: OwnerOption = None) -> None:
+    """Every scheduled card as a calendar event (re-importing updates the same events)."""
+    from . import query
+    from .exchange.ics import calendar
+
+    binder = _open(ctx)
+    scan = query.scheduled(binder)
+    _report_problems(scan.problems)
+    cards = _owners(owner is None, owner).select(binder, scan.cards)
+    _write_out(calendar(cards), output)
+
+
+@app.command()
+def letters(
+    ctx: typer.Context,
+    template: Annotated[
+        Path,
+        typer.Argument(metavar="TEMPLATE", help="A Markdown letter with {name}, {first_name}, {company}... "),
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", metavar="DIR", help="Folder for the letters (one file a customer).")
+    ],
+    segment: Annotated[
+        str | None, typer.Option("--segment", metavar="S", help="Only customers in this segment.")
+    ] = None,
+    tag: Annotated[str | None, typer.Option("--tag", metavar="T", help="Only cards with this tag.")] = None,
+    due: Annotated[
+        str | None, typer.Option("--due", metavar="WHEN", help="Only cards due then (a day or a range).")
+    ] = None,
+    log_: Annotated[
+        bool, typer.Option("--log", help="Add a 'letter' Log entry to each card written for.")
+    ] = False,
+) -> None:
+    """Write a personal letter to each customer from a template, addressed by name."""
+    from .exchange.letters import merge
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    text = _read_source(template)
+    cards = _select(binder, clock, segment=segment, tag=tag, due=due)
+    results = merge(text, cards)
+    written = [r for r in results if r.text is not None]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TicklerError(f"cannot create the folder: {exc.strerror}", path=out) from None
+    from .fsutil import atomic_write
+
+    for letter in written:
+        assert letter.text is not None
+        atomic_write(out.resolve() / f"{letter.filed.id}.md", letter.text.encode("utf-8"))
+    for letter in results:
+        if letter.text is None:
+            _warn(f"{letter.filed.rel}: no letter, the card has no {', '.join(letter.missing)}")
+    if log_ and written:
+        from .planning import log_letters
+
+        log_letters(binder, [r.filed.id for r in written], template.stem, clock)
+    typer.echo(
+        f"wrote {len(written)} letter{'s' if len(written) != 1 else ''} to {out}"
+        + (f"; {len(results) - len(written)} cards lack a field" if len(results) > len(written) else ""),
+        err=True,
+    )
+
+
+def _select(
+    binder: Binder, clock: Clock, *, segment: str | None, tag: str | None, due: str | None
+) -> list[Filed]:
+    from . import query
+
+    if due is not None:
+        try:
+            start, end = query.parse_range(due, clock.today)
+        except TicklerError as exc:
+            raise TicklerError(f"--due: {exc.message}") from None
+        scan = query.due_between(binder, start, end, clock.today)
+    else:
+        scan = binder.scan()
+    _report_problems(scan.problems)
+    cards = sorted(scan.cards, key=lambda f: f.id)
+    if tag:
+        cards = [f for f in cards if fold(tag) in {fold(t) for t in f.card.tags}]
+    if segment:
+        from . import report
+
+        wanted = segment.strip().lower()
+        if wanted not in report.SEGMENTS:
+            raise TicklerError(f"no segment '{segment}' (there are: {', '.join(report.SEGMENTS)})")
+        found, _ = report.customers_from(cards)
+        cards = [c.filed for c, s in report.segments(found, clock.today, binder.settings) if s == wanted]
+    return cards
+
+
+@app.command(name="print")
+def print_(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None,
+        typer.Argument(metavar="[WHEN | A..B]", help="The day or range (default: today, overdue included)."),
+    ] = None,
+    output: OutputOption = None,
+    all_: AllOption = False,
+    owner: OwnerOption = None,
+) -> None:
+    """A printable HTML sheet of the day: one page a card with contacts, action, notes and Log."""
+    from . import query
+    from .exchange.sheet import sheet
+
+    binder = _open(ctx)
+    clock = Clock.from_env()
+    if when is None:
+        scan = binder.due_cards(clock.today)
+        title = f"tickler: {clock.today.strftime('%A %d %B %Y')}"
+    else:
+        try:
+            start, end = query.parse_range(when, clock.today)
+        except TicklerError as exc:
+            raise TicklerError(f"WHEN: {exc.message}") from None
+        scan = query.due_between(binder, start, end, clock.today)
+        title = f"tickler: {start} to {end}" if start != end else f"tickler: {start.strftime('%A %d %B %Y')}"
+    _report_problems(scan.problems)
+    cards = _owners(all_, owner).select(binder, scan.cards)
+    cards.sort(key=lambda f: _day_order(f, clock.today))
+    _write_out(sheet(cards, title, clock.today), output)
+
+
 def run() -> None:
     """Console-script entry point."""
     app()

@@ -139,3 +139,13 @@ def schedule_calls(
             changes.append(Change(filed.id, filed.folder, saved.folder, filed.card.next, due, "call"))
         tx.details = [f"{c.id}: call on {due}" for c in changes]
     return changes
+
+
+def log_letters(binder: Binder, card_ids: list[str], template: str, clock: Clock) -> None:
+    """A ``letter`` Log entry on each card a letter was written for (one commit)."""
+    with binder.changing(f"tickler letters: {template}, {len(card_ids)} cards") as tx:
+        for card_id in card_ids:
+            filed = binder.resolve(card_id)
+            card = filed.card.with_entry(format_entry(clock.today, "letter", template, time=clock.now))
+            binder.save(filed, card, clock.today)
+        tx.details = card_ids

@@ -1,0 +1,1 @@
+"""Exchange with the tools reps already use: spreadsheets, phones, calendars, letters, paper."""

@@ -1,0 +1,84 @@
+"""The printed day sheet: one page a card with what a rep takes to a meeting. All card text is
+escaped, so nothing in a card can become markup or script."""
+
+from __future__ import annotations
+
+import datetime as dt
+from html import escape
+
+from ..binder import Filed
+
+CSS = """
+@page { size: A4; margin: 16mm; }
+body { font: 11pt/1.4 "DejaVu Sans", Arial, sans-serif; color: #111; margin: 0; }
+.card { break-after: page; page-break-after: always; }
+.card:last-child { break-after: auto; page-break-after: auto; }
+h1 { font-size: 18pt; margin: 0 0 2mm; }
+.when { font-size: 13pt; font-weight: bold; margin: 0 0 4mm; }
+.late { color: #b00; }
+table { border-collapse: collapse; margin-bottom: 4mm; }
+th { text-align: left; padding-right: 6mm; color: #555; font-weight: normal; }
+.notes { white-space: pre-wrap; font-family: inherit; border-left: 2px solid #ccc; padding-left: 3mm; }
+ul.log { padding-left: 5mm; }
+@media screen { .card { border-bottom: 1px dashed #999; padding: 8mm; } }
+"""
+CONTACT_KEYS = ("company", "title", "phone", "email", "address", "owner")
+
+
+def sheet(cards: list[Filed], title: str, today: dt.date, last_entries: int = 5) -> str:
+    blocks = [_block(f, today, last_entries) for f in cards]
+    if not blocks:
+        blocks = ['<section class="card"><p>Nothing due.</p></section>']
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>{escape(title)}</title><style>{CSS}</style></head><body>\n"
+        + "\n".join(blocks)
+        + "\n</body></html>\n"
+    )
+
+
+def _block(filed: Filed, today: dt.date, last_entries: int) -> str:
+    card = filed.card
+    due = card.next
+    when = "no date"
+    late = ""
+    if due is not None:
+        when = due.date.strftime("%A %d %B %Y") + (f" {due.time.strftime('%H:%M')}" if due.time else "")
+        if due.date < today:
+            late = f' <span class="late">({(today - due.date).days} days overdue)</span>'
+    rows = []
+    for key in CONTACT_KEYS:
+        value = card.get(key)
+        if value in (None, "", []):
+            continue
+        shown = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
+        rows.append(f"<tr><th>{escape(key)}</th><td>{escape(shown)}</td></tr>")
+    entries, _ = card.log()
+    recent = sorted(entries, key=lambda e: e.sort_key)[-last_entries:]
+    log = "".join(
+        f"<li>{escape(e.date.isoformat())} {escape(e.kind)}"
+        f"{' ' + escape(str(e.amount)) if e.amount is not None else ''}: {escape(e.text)}</li>"
+        for e in recent
+    )
+    notes = _notes(card.body)
+    return (
+        f'<section class="card"><h1>{escape(card.name)}</h1>'
+        f'<p class="when">{escape(card.action or "call")}: {escape(when)}{late}</p>'
+        f"<table>{''.join(rows)}</table>"
+        + (f'<h2>Notes</h2><pre class="notes">{escape(notes)}</pre>' if notes else "")
+        + (f'<h2>Last entries</h2><ul class="log">{log}</ul>' if log else "")
+        + "</section>"
+    )
+
+
+def _notes(body: str) -> str:
+    """The card's free text without its title line and Log section."""
+    lines = body.splitlines()
+    if lines and lines[0].startswith("# "):
+        lines = lines[1:]
+    kept = []
+    for line in lines:
+        if line.strip().lower().lstrip("#").strip() == "log" and line.lstrip().startswith("#"):
+            break
+        kept.append(line)
+    return "\n".join(kept).strip()
