@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .card import Card, format_entry, is_reserved_id, slugify
+from .card import Card, fold, format_entry, is_reserved_id, slugify
 from .config import Settings, load_settings
 from .dates import Due, window_end
 from .errors import (
@@ -30,6 +30,7 @@ from .errors import (
 from .fsutil import atomic_move, atomic_write, binder_lock, is_temp_name
 
 if TYPE_CHECKING:
+    from .cache import Entry
     from .report import Contact
 
 CARDS = "cards"
@@ -44,12 +45,6 @@ CARD_SUFFIX = ".md"
 MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
-
-
-def fold(text: str) -> str:
-    """Text for matching what people type: no case, no accents (``María`` matches ``maria``)."""
-    decomposed = unicodedata.normalize("NFD", text.casefold())
-    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
 
 def location_for(due: Due | None, today: dt.date) -> str:
@@ -263,16 +258,33 @@ class Binder:
                 result.problems.append(exc)
         return result
 
+    def index(self, folders: Iterable[str] = CARD_FOLDERS) -> list[Entry]:
+        """What each card in ``folders`` says, from the cache where the file is unchanged."""
+        from .cache import Index
+
+        return Index(self.root).entries(list(folders))
+
     def due_cards(self, today: dt.date) -> Scan:
         """Cards due on or before ``today``: what today's divider shows.
 
-        Only the day dividers and this month's divider (cards not yet spread by ``roll``) are read,
-        so the cost follows the month's workload, not the binder's size.
+        Only the day dividers and this month's divider (cards not yet spread by ``roll``) are looked
+        at, through the cache, and only the due cards are read; so the cost follows the day's
+        workload, not the binder's size.
         """
-        folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
-        scan = self.scan(folders)
-        scan.cards = [f for f in scan.cards if f.card.next is not None and f.card.next.date <= today]
-        return scan
+        result = Scan()
+        for entry in self.index((*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")):
+            due = _due_of(entry)
+            if entry.error is not None:
+                result.problems.append(entry.error)
+            elif due is not None and due.date <= today:
+                self._load_into(result, entry.folder, entry.id)
+        return result
+
+    def _load_into(self, scan: Scan, folder: str, card_id: str) -> None:
+        try:
+            scan.cards.append(self.load(folder, card_id))
+        except TicklerError as exc:
+            scan.problems.append(exc)
 
     def resolve(self, ref: str) -> Filed:
         """Find a card by id, unique id prefix, or path to its file."""
@@ -479,7 +491,7 @@ class Binder:
         landing = workdays.on_or_after(today)
         changes: list[Change] = []
         with self.changing("tickler roll") as tx:
-            scan = self.scan()
+            scan = self._roll_candidates(today)
             contacts = self._contacts_due(scan.cards, today)
             for filed in scan.cards:
                 card = filed.card
@@ -507,55 +519,66 @@ class Binder:
             ]
         return changes, scan.problems
 
+    def _wants_contacts(self) -> bool:
+        cadence = self.settings.cadence
+        return bool(cadence.default or cadence.tags or cadence.segments or self.settings.repurchase_reminder)
+
+    def _roll_candidates(self, today: dt.date) -> Scan:
+        """The cards roll may change: overdue or misfiled ones (all cards when keep-in-touch
+        cadences are set, since any card may be due a contact). Others are not even read."""
+        if self._wants_contacts():
+            return self.scan()
+        scan = Scan()
+        for entry in self.index():
+            due = _due_of(entry)
+            if entry.error is not None:
+                scan.problems.append(entry.error)
+            elif (due is not None and due.date < today) or location_for(due, today) != entry.folder:
+                self._load_into(scan, entry.folder, entry.id)
+        return scan
+
     def _contacts_due(self, cards: list[Filed], today: dt.date) -> dict[str, Contact]:
         """Keep-in-touch contacts and repurchase calls due today (only when the settings ask)."""
-        cadence = self.settings.cadence
-        if not (cadence.default or cadence.tags or cadence.segments or self.settings.repurchase_reminder):
+        if not self._wants_contacts():
             return {}
         from .report import customers_from, keep_in_touch
 
         found, _ = customers_from(cards)
         return {c.filed.id: c for c in keep_in_touch(found, today, self.settings)}
 
-    def check(self, today: dt.date) -> tuple[list[Problem], Scan]:
+    def check(self, today: dt.date) -> list[Problem]:
         """Every invariant of the binder; an empty list means the binder is true."""
         problems: list[Problem] = []
-        scan = self.scan()
-        for error in scan.problems:
-            problems.append(Problem("malformed", str(error.path or ""), error.message, error.line))
-        by_id: dict[str, list[Filed]] = {}
-        seen_names: dict[str, list[str]] = {}
-        for filed in scan.cards:
-            by_id.setdefault(filed.id, []).append(filed)
-            folded = unicodedata.normalize("NFC", filed.id).casefold()
-            seen_names.setdefault(folded, []).append(filed.rel)
-            target = location_for(filed.card.next, today)
-            if target != filed.folder:
-                due = filed.card.next
+        by_id: dict[str, list[str]] = {}
+        by_folded: dict[str, list[str]] = {}
+        for entry in self.index():
+            rel = f"{entry.folder}/{entry.id}{CARD_SUFFIX}"
+            if entry.error is not None:
+                kind = "symlink" if entry.error.message.startswith("is a symbolic link") else "malformed"
+                problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
+                continue
+            by_id.setdefault(entry.id, []).append(rel)
+            by_folded.setdefault(unicodedata.normalize("NFC", entry.id).casefold(), []).append(rel)
+            due = _due_of(entry)
+            target = location_for(due, today)
+            if target != entry.folder:
                 why = f"next is {due}" if due else "it has no follow-up date"
-                problems.append(Problem("misfiled", filed.rel, f"{why}, so it belongs in {target}/"))
-        for card_id, copies in by_id.items():
-            if len(copies) > 1:
-                places = ", ".join(f.rel for f in copies)
+                problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
+        for card_id, places in by_id.items():
+            if len(places) > 1:
                 problems.append(
                     Problem(
-                        "duplicate", copies[0].rel, f"id '{card_id}' is in {len(copies)} places: {places}"
+                        "duplicate",
+                        places[0],
+                        f"id '{card_id}' is in {len(places)} places: {', '.join(places)}",
                     )
                 )
-        for paths in seen_names.values():
-            ids = {Path(p).stem for p in paths}
-            if len(ids) > 1:
+        for places in by_folded.values():
+            if len({Path(p).stem for p in places}) > 1:
                 problems.append(
-                    Problem("clash", paths[0], f"ids differ only by case or accents: {', '.join(paths)}")
+                    Problem("clash", places[0], f"ids differ only by case or accents: {', '.join(places)}")
                 )
-        for folder, card_id, path in self.card_files():
-            if path.is_symlink():
-                problems.append(
-                    Problem(
-                        "symlink", f"{folder}/{card_id}{CARD_SUFFIX}", "is a symbolic link, not a card file"
-                    )
-                )
-        return problems, scan
+        return problems
 
     def fix(self, today: dt.date) -> tuple[list[str], list[Problem]]:
         """Repair what can be repaired without guessing: refile misfiled cards, and give a duplicate
@@ -595,8 +618,15 @@ class Binder:
                     done.append(f"{keep.rel}: refiled to {target}/")
             tx.message = f"tickler check --fix: {len(done)} repair{'s' if len(done) != 1 else ''}"
             tx.details = done
-        left, _ = self.check(today)
-        return done, left
+        return done, self.check(today)
+
+
+def _due_of(entry: Entry) -> Due | None:
+    if entry.summary is None or entry.summary.next is None:
+        return None
+    from .dates import parse_due
+
+    return parse_due(entry.summary.next)
 
 
 @dataclass(frozen=True)

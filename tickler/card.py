@@ -89,6 +89,12 @@ def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
 # --------------------------------------------------------------------------- ids
 
 
+def fold(text: str) -> str:
+    """Text for matching what people type: no case, no accents (``María`` matches ``maria``)."""
+    decomposed = unicodedata.normalize("NFD", text.casefold())
+    return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
+
+
 def slugify(name: str) -> str:
     """Card id from a name: lower case, NFC, letters and digits of any script joined by '-'."""
     text = unicodedata.normalize("NFC", name).lower()

@@ -17,7 +17,8 @@ import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .binder import Binder, Change, Clock, Filed, find_root, fold
+from .binder import Binder, Change, Clock, Filed, find_root
+from .card import fold
 from .dates import WHEN_HELP, Due, parse_when
 from .errors import TicklerError, UsageError
 from .query import Owners
@@ -770,7 +771,7 @@ def check(
         for line in done:
             typer.echo(f"fixed: {line}", err=json_)
     else:
-        problems, _ = binder.check(clock.today)
+        problems = binder.check(clock.today)
     if json_:
         render.dump_json(
             [{"kind": p.kind, "path": p.path, "line": p.line, "message": p.message} for p in problems]

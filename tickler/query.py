@@ -7,11 +7,11 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, fold, location_for
-from .card import Card
+from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, location_for
+from .card import Card, fold
 from .config import current_user, owner_matches
 from .dates import Due, add_months
-from .errors import DateError
+from .errors import DateError, TicklerError
 
 
 @dataclass(frozen=True)
@@ -95,31 +95,6 @@ def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
 _NON_DIGITS = re.compile(r"\D+")
 
 
-def matches(filed: Filed, query: str) -> bool:
-    """Whether a card's name, company, email, phone or tags hold ``query`` (no case, no accents;
-    a phone matches on its digits, so ``4951234567`` finds ``+7 495 123-45-67``)."""
-    wanted = fold(query.strip())
-    if not wanted:
-        return False
-    card = filed.card
-    texts = [card.name, filed.id, *card.tags]
-    for key in ("company", "email", "phone"):
-        value = card.get(key)
-        if isinstance(value, list):
-            texts.extend(str(v) for v in value)
-        elif value is not None:
-            texts.append(str(value))
-    if any(wanted in fold(t) for t in texts):
-        return True
-    digits = _NON_DIGITS.sub("", query)
-    if len(digits) >= 4:
-        phones = card.get("phone")
-        for phone in phones if isinstance(phones, list) else [phones]:
-            if phone is not None and digits in _NON_DIGITS.sub("", str(phone)):
-                return True
-    return False
-
-
 def matches_identity(first: Card, second: Card) -> bool:
     """Whether two cards describe the same customer: the same name, and no email, phone or company
     on which they disagree."""
@@ -138,9 +113,26 @@ def matches_identity(first: Card, second: Card) -> bool:
 
 
 def find(binder: Binder, query: str) -> Scan:
-    """Cards matching ``query``, by name."""
-    scan = binder.scan()
-    scan.cards = sorted((f for f in scan.cards if matches(f, query)), key=lambda f: f.card.name.casefold())
+    """Cards matching ``query``, by name. The cache answers which match; only those are read."""
+    wanted = fold(query.strip())
+    digits = _NON_DIGITS.sub("", query)
+    scan = Scan()
+    if not wanted:
+        return scan
+    for entry in binder.index():
+        if entry.error is not None:
+            scan.problems.append(entry.error)
+            continue
+        assert entry.summary is not None
+        summary = entry.summary
+        if any(wanted in text for text in summary.search) or (
+            len(digits) >= 4 and any(digits in phone for phone in summary.phones)
+        ):
+            try:
+                scan.cards.append(binder.load(entry.folder, entry.id))
+            except TicklerError as exc:
+                scan.problems.append(exc)
+    scan.cards.sort(key=lambda f: f.card.name.casefold())
     return scan
 
 

@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..binder import Binder, Clock, Filed, fold, location_for
-from ..card import Card, slugify
+from ..binder import Binder, Clock, Filed, location_for
+from ..card import Card, fold, slugify
 from ..dates import Due, parse_when
 from ..errors import TicklerError
 from ..fsutil import atomic_write

@@ -1,0 +1,206 @@
+"""A cache of what each card's front matter says, so whole-binder commands need not parse every card.
+
+It lives in ``.tickler/cache/``, one file per folder, keyed by each card file's (name, mtime_ns,
+size). The files stay the only truth: an entry is used only while its file's size and mtime are
+unchanged, a cache that is missing, corrupt, or from another version is rebuilt, and deleting it
+changes no answer (only the time taken). It stores data only (marshal of plain values), nothing
+that can run.
+"""
+
+from __future__ import annotations
+
+import marshal
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from .card import Card, fold
+from .errors import CardError
+from .fsutil import atomic_write, is_temp_name
+
+VERSION = 2
+MAX_CARD_BYTES = 1_000_000
+_NON_DIGITS = re.compile(r"\D+")
+
+
+@dataclass(frozen=True)
+class Summary:
+    """What listings need to know of a card without reading it again."""
+
+    name: str
+    next: str | None  # as written
+    owner: str | None
+    search: tuple[str, ...]  # folded name, id, company, email, phone, tags
+    phones: tuple[str, ...]  # digits only
+    birthday: str | None
+
+    @classmethod
+    def of(cls, card_id: str, card: Card) -> Summary:
+        texts = [card.name, card_id, *card.tags]
+        phones = []
+        for key in ("company", "email", "phone"):
+            value = card.get(key)
+            for item in value if isinstance(value, list) else [value]:
+                if item is not None:
+                    texts.append(str(item))
+                    if key == "phone":
+                        phones.append(_NON_DIGITS.sub("", str(item)))
+        birthday = card.get("birthday")
+        nxt = card.fields.get("next")
+        return cls(
+            card.name,
+            nxt if isinstance(nxt, str) else None,
+            card.owner,
+            tuple(fold(t) for t in texts),
+            tuple(phones),
+            birthday if isinstance(birthday, str) else None,
+        )
+
+
+@dataclass(frozen=True)
+class Entry:
+    folder: str
+    id: str
+    path: Path
+    summary: Summary | None
+    error: CardError | None
+
+
+def _read(path: Path, rel: str, card_id: str) -> tuple[Summary | None, CardError | None]:
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CARD_BYTES + 1)
+    except OSError as exc:
+        return None, CardError(f"cannot read: {exc.strerror}", path=rel)
+    if len(raw) > MAX_CARD_BYTES:
+        return None, CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return None, CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1)
+    try:
+        return Summary.of(card_id, Card.parse(text, source=rel)), None
+    except CardError as exc:
+        return None, exc
+
+
+class Index:
+    """Entries for the card files of some folders, from the cache where the files are unchanged."""
+
+    def __init__(self, root: Path, *, use_cache: bool = True):
+        self.root = root
+        self.state = root / ".tickler" / "cache"
+        self.use_cache = use_cache
+
+    def _cache_file(self, folder: str) -> Path:
+        return self.state / f"{folder.replace('/', '-')}.v{VERSION}"
+
+    def _load(self, folder: str) -> dict[str, tuple[object, ...]]:
+        if not self.use_cache:
+            return {}
+        try:
+            # marshal builds plain values (a code object it might hold is never run); any shape
+            # other than the one written here is ignored and the folder is read again.
+            data = marshal.loads(self._cache_file(folder).read_bytes())  # noqa: S302
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        if (
+            not isinstance(data, dict)
+            or data.get("version") != VERSION
+            or not isinstance(data.get("cards"), dict)
+        ):
+            return {}
+        return data["cards"]  # type: ignore[no-any-return]
+
+    def _save(self, folder: str, cards: dict[str, tuple[object, ...]]) -> None:
+        if not self.use_cache:
+            return
+        try:
+            self.state.mkdir(parents=True, exist_ok=True)
+            atomic_write(self._cache_file(folder), marshal.dumps({"version": VERSION, "cards": cards}))
+        except Exception:  # noqa: S110 - failing to save the cache changes no answer
+            pass
+
+    def entries(self, folders: tuple[str, ...] | list[str]) -> list[Entry]:
+        out: list[Entry] = []
+        for folder in folders:
+            try:
+                listing = sorted(os.scandir(self.root / folder), key=lambda e: e.name)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            cached = self._load(folder)
+            fresh: dict[str, tuple[object, ...]] = {}
+            changed = False
+            for entry in listing:
+                name = entry.name
+                if not name.endswith(".md") or name.startswith(".") or is_temp_name(name):
+                    continue
+                card_id = name[:-3]
+                path = Path(entry.path)
+                rel = f"{folder}/{name}"
+                if entry.is_symlink():
+                    out.append(
+                        Entry(
+                            folder,
+                            card_id,
+                            path,
+                            None,
+                            CardError(
+                                "is a symbolic link; cards must be plain files in the binder", path=rel
+                            ),
+                        )
+                    )
+                    continue
+                if entry.is_dir():
+                    out.append(
+                        Entry(
+                            folder, card_id, path, None, CardError("is a folder, not a card file", path=rel)
+                        )
+                    )
+                    continue
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                key = (stat.st_mtime_ns, stat.st_size)
+                hit = cached.get(name)
+                summary: Summary | None
+                error: CardError | None
+                decoded = _decode(hit[2], rel) if hit is not None and tuple(hit[:2]) == key else None
+                if decoded is not None:
+                    summary, error = decoded
+                else:
+                    summary, error = _read(path, rel, card_id)
+                    changed = True
+                fresh[name] = (*key, _encode(summary, error))
+                out.append(Entry(folder, card_id, path, summary, error))
+            if changed or fresh.keys() != cached.keys():
+                self._save(folder, fresh)
+        return out
+
+
+def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
+    if summary is not None:
+        s = summary
+        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday)
+    assert error is not None
+    return ("error", error.message, error.line)
+
+
+def _decode(value: object, rel: str) -> tuple[Summary | None, CardError | None] | None:
+    """A cached entry, or None when it is not one this version wrote (then the file is read)."""
+    try:
+        if not isinstance(value, tuple):
+            return None
+        if value[0] == "ok":
+            _, name, nxt, owner, search, phones, birthday = value
+            if not isinstance(name, str):
+                return None
+            return Summary(name, nxt, owner, tuple(search), tuple(phones), birthday), None
+        if value[0] == "error":
+            _, message, line = value
+            return None, CardError(str(message), path=rel, line=line if isinstance(line, int) else None)
+    except (ValueError, TypeError, IndexError):
+        pass
+    return None
