@@ -550,7 +550,7 @@ class Binder:
         """Every invariant of the binder; an empty list means the binder is true."""
         problems: list[Problem] = []
         by_id: dict[str, list[str]] = {}
-        by_folded: dict[str, list[str]] = {}
+        by_folded: dict[str, dict[str, str]] = {}
         for entry in self.index():
             rel = f"{entry.folder}/{entry.id}{CARD_SUFFIX}"
             if entry.error is not None:
@@ -558,7 +558,7 @@ class Binder:
                 problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
                 continue
             by_id.setdefault(entry.id, []).append(rel)
-            by_folded.setdefault(unicodedata.normalize("NFC", entry.id).casefold(), []).append(rel)
+            by_folded.setdefault(unicodedata.normalize("NFC", entry.id).casefold(), {})[entry.id] = rel
             due = _due_of(entry)
             target = location_for(due, today)
             if target != entry.folder:
@@ -573,8 +573,9 @@ class Binder:
                         f"id '{card_id}' is in {len(places)} places: {', '.join(places)}",
                     )
                 )
-        for places in by_folded.values():
-            if len({Path(p).stem for p in places}) > 1:
+        for variants in by_folded.values():
+            if len(variants) > 1:
+                places = sorted(variants.values())
                 problems.append(
                     Problem("clash", places[0], f"ids differ only by case or accents: {', '.join(places)}")
                 )
@@ -624,9 +625,15 @@ class Binder:
 def _due_of(entry: Entry) -> Due | None:
     if entry.summary is None or entry.summary.next is None:
         return None
+    text = entry.summary.next
+    if len(text) == 10:  # the common plain date: no need for the full grammar
+        try:
+            return Due(dt.date.fromisoformat(text))
+        except ValueError:
+            pass
     from .dates import parse_due
 
-    return parse_due(entry.summary.next)
+    return parse_due(text)
 
 
 @dataclass(frozen=True)

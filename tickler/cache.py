@@ -62,12 +62,12 @@ class Summary:
 class Entry:
     folder: str
     id: str
-    path: Path
+    path: str
     summary: Summary | None
     error: CardError | None
 
 
-def _read(path: Path, rel: str, card_id: str) -> tuple[Summary | None, CardError | None]:
+def _read(path: str, rel: str, card_id: str) -> tuple[Summary | None, CardError | None]:
     try:
         with open(path, "rb") as handle:
             raw = handle.read(MAX_CARD_BYTES + 1)
@@ -137,7 +137,7 @@ class Index:
                 if not name.endswith(".md") or name.startswith(".") or is_temp_name(name):
                     continue
                 card_id = name[:-3]
-                path = Path(entry.path)
+                path = entry.path
                 rel = f"{folder}/{name}"
                 if entry.is_symlink():
                     out.append(

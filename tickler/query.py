@@ -166,15 +166,21 @@ def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
 
 
 def birthdays(binder: Binder, start: dt.date, end: dt.date) -> list[Birthday]:
-    """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``)."""
+    """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``).
+    The cache says which cards have one in range; only those are read."""
     found = []
-    for filed in binder.scan().cards:
-        value = filed.card.get("birthday")
+    for entry in binder.index():
+        value = entry.summary.birthday if entry.summary else None
         on = birthday_on(value, start, end)
-        if on is not None:
-            year = str(value).strip()[:4]
-            age = on.year - int(year) if year.isdigit() else None
-            found.append(Birthday(filed, on, age))
+        if on is None:
+            continue
+        try:
+            filed = binder.load(entry.folder, entry.id)
+        except TicklerError:
+            continue
+        year = str(value).strip()[:4]
+        age = on.year - int(year) if year.isdigit() else None
+        found.append(Birthday(filed, on, age))
     return sorted(found, key=lambda b: (b.on, b.filed.card.name.casefold()))
 
 
