@@ -21,12 +21,62 @@ from tickler.binder import location_for
 from tickler.dates import Due
 from tickler.setup import init_binder
 
-FIRST = ["Ivan", "Olga", "Maria", "John", "Yuki", "Hans", "Emily", "Sergey", "Lucia", "Peter", "Anna", "Dmitry",
-         "Elena", "Carlos", "Sofia", "Ahmed", "Wei", "Fatima", "Lars", "Nina"]
-LAST = ["Ivanov", "Smirnova", "Garcia", "Miller", "Tanaka", "Becker", "Clark", "Kuznetsov", "Rossi", "Novak",
-        "Petrova", "Orlov", "Volkova", "Silva", "Weber", "Haddad", "Chen", "Nielsen", "Kowalski", "Dubois"]
-COMPANIES = ["Romashka LLC", "Vector JSC", "Becker GmbH", "Miller Hardware", "Tanaka Trading", "Clark Dental",
-             "Garcia Imports", "Nordic Office", "Rossi Shoes", "Novak Stavby"]
+FIRST = [
+    "Ivan",
+    "Olga",
+    "Maria",
+    "John",
+    "Yuki",
+    "Hans",
+    "Emily",
+    "Sergey",
+    "Lucia",
+    "Peter",
+    "Anna",
+    "Dmitry",
+    "Elena",
+    "Carlos",
+    "Sofia",
+    "Ahmed",
+    "Wei",
+    "Fatima",
+    "Lars",
+    "Nina",
+]
+LAST = [
+    "Ivanov",
+    "Smirnova",
+    "Garcia",
+    "Miller",
+    "Tanaka",
+    "Becker",
+    "Clark",
+    "Kuznetsov",
+    "Rossi",
+    "Novak",
+    "Petrova",
+    "Orlov",
+    "Volkova",
+    "Silva",
+    "Weber",
+    "Haddad",
+    "Chen",
+    "Nielsen",
+    "Kowalski",
+    "Dubois",
+]
+COMPANIES = [
+    "Romashka LLC",
+    "Vector JSC",
+    "Becker GmbH",
+    "Miller Hardware",
+    "Tanaka Trading",
+    "Clark Dental",
+    "Garcia Imports",
+    "Nordic Office",
+    "Rossi Shoes",
+    "Novak Stavby",
+]
 ACTIONS = ["call", "call", "call", "email", "meet", "letter"]
 
 
@@ -53,8 +103,11 @@ def card_text(rng: random.Random, n: int, name: str, due: Due, today: dt.date) -
         f"next: {due}",
         f"action: {rng.choice(ACTIONS)}",
         f"tags: [{rng.choice(['b2b', 'retail'])}]",
-        *([f"birthday: {rng.randrange(1950, 2000)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"]
-          if rng.random() < 0.3 else []),
+        *(
+            [f"birthday: {rng.randrange(1950, 2000)}-{rng.randrange(1, 13):02d}-{rng.randrange(1, 29):02d}"]
+            if rng.random() < 0.3
+            else []
+        ),
         "---",
         f"# {name}",
         "",
@@ -81,8 +134,14 @@ def generate(cards: int, out: Path, today: dt.date, from_days: int, seed: int = 
         due = Due(day, dt.time(rng.randrange(9, 18), 0) if rng.random() < 0.2 else None)
         folder = root / location_for(due, today)
         (folder / f"{card_id}.md").write_text(card_text(rng, n, name, due, today), encoding="utf-8")
-        tasks.append({"description": name, "due": day.strftime("%Y%m%dT000000Z"), "status": "pending",
-                      "uuid": f"00000000-0000-4000-8000-{n:012d}"})
+        tasks.append(
+            {
+                "description": name,
+                "due": day.strftime("%Y%m%dT000000Z"),
+                "status": "pending",
+                "uuid": f"00000000-0000-4000-8000-{n:012d}",
+            }
+        )
         todo.append(f"{name} due:{day.isoformat()}")
     (out / "task.json").write_text("\n".join(json.dumps(t) for t in tasks) + "\n")
     (out / "todo").mkdir(exist_ok=True)
@@ -95,7 +154,9 @@ def generate(cards: int, out: Path, today: dt.date, from_days: int, seed: int = 
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--cards", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--today", default="2026-11-23")
