@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .card import Card, fold, format_entry, is_reserved_id, slugify
+from .card import Card, fold, format_entry, is_reserved_id, read_card_text, slugify
 from .config import Settings, load_settings
 from .dates import Due, window_end
 from .errors import (
@@ -42,7 +42,6 @@ DAY_FOLDERS = tuple(f"{DAYS}/{d:02d}" for d in range(1, 32))
 MONTH_FOLDERS = tuple(f"{MONTHS}/{m:02d}" for m in range(1, 13))
 CARD_FOLDERS = (CARDS, *DAY_FOLDERS, *MONTH_FOLDERS)
 CARD_SUFFIX = ".md"
-MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
@@ -233,19 +232,9 @@ class Binder:
         if path.is_dir():
             raise CardError("is a folder, not a card file", path=rel)
         try:
-            with open(path, "rb") as handle:
-                raw = handle.read(MAX_CARD_BYTES + 1)
+            text = read_card_text(path, rel)
         except FileNotFoundError:
             raise CardNotFound(f"no card '{card_id}' in {folder}/") from None
-        except OSError as exc:
-            raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
-        if len(raw) > MAX_CARD_BYTES:
-            raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            line = raw[: exc.start].count(b"\n") + 1
-            raise CardError("is not UTF-8 text", path=rel, line=line) from None
         return Filed(card_id, folder, Card.parse(text, source=rel))
 
     def scan(self, folders: Iterable[str] = CARD_FOLDERS) -> Scan:

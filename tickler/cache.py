@@ -15,12 +15,11 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .card import Card, fold
+from .card import Card, fold, read_card_text
 from .errors import CardError
 from .fsutil import atomic_write, is_temp_name
 
 VERSION = 2
-MAX_CARD_BYTES = 1_000_000
 _NON_DIGITS = re.compile(r"\D+")
 
 
@@ -69,20 +68,11 @@ class Entry:
 
 def _read(path: str, rel: str, card_id: str) -> tuple[Summary | None, CardError | None]:
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CARD_BYTES + 1)
-    except OSError as exc:
-        return None, CardError(f"cannot read: {exc.strerror}", path=rel)
-    if len(raw) > MAX_CARD_BYTES:
-        return None, CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        return None, CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1)
-    try:
-        return Summary.of(card_id, Card.parse(text, source=rel)), None
+        return Summary.of(card_id, Card.parse(read_card_text(path, rel), source=rel)), None
     except CardError as exc:
         return None, exc
+    except FileNotFoundError:
+        return None, CardError("disappeared while it was read", path=rel)
 
 
 class Index:

@@ -8,6 +8,7 @@ quoting, unknown keys and the body stay byte-for-byte. ``Card.parse(card.text) =
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -84,6 +85,28 @@ def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
     if "\n" in out:
         out = yaml.safe_dump(value, allow_unicode=True, width=2**31, default_style='"').rstrip("\n")
     return out
+
+
+# --------------------------------------------------------------------------- reading a file
+
+MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
+
+
+def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
+    """A card file's text; CardError (naming ``rel`` and the line) when it cannot be one."""
+    try:
+        with open(path, "rb") as handle:
+            raw = handle.read(MAX_CARD_BYTES + 1)
+    except FileNotFoundError:
+        raise  # the caller knows what a missing card means where it looked
+    except OSError as exc:
+        raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
+    if len(raw) > MAX_CARD_BYTES:
+        raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1) from None
 
 
 # --------------------------------------------------------------------------- ids
