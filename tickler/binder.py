@@ -253,15 +253,18 @@ class Binder:
 
         return Index(self.root).entries(list(folders))
 
-    def due_cards(self, today: dt.date) -> Scan:
+    def due_cards(self, today: dt.date, entries: list[Entry] | None = None) -> Scan:
         """Cards due on or before ``today``: what today's divider shows.
 
         Only the day dividers and this month's divider (cards not yet spread by ``roll``) are looked
         at, through the cache, and only the due cards are read; so the cost follows the day's
-        workload, not the binder's size.
+        workload, not the binder's size. ``entries`` reuses an index the caller already has.
         """
+        folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
         result = Scan()
-        for entry in self.index((*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")):
+        for entry in self.index(folders) if entries is None else entries:
+            if entry.folder not in folders:
+                continue
             due = _due_of(entry)
             if entry.error is not None:
                 result.problems.append(entry.error)

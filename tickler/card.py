@@ -420,7 +420,7 @@ class Card:
         if start is None:
             if text and not text.endswith("\n"):
                 text += nl
-            if not text.endswith("\n\n"):
+            if not text.endswith(("\n\n", nl + nl)):
                 text += nl
             return Card.parse(f"{text}## Log{nl}{block}")
         content_end = start
@@ -439,19 +439,12 @@ class Card:
         new_entry = _parse_entry(entry_line, 0)
         if new_entry is None:
             raise TicklerError(f"not a Log line: {entry_line!r}")
-        nl = self.newline
         start, end = self._log_section()
-        text = self.text
         if start is None:
-            tail = text
-            if tail and not tail.endswith("\n"):
-                tail += nl
-            if not tail.endswith(nl + nl) and not tail.endswith("\n\n"):
-                tail += nl
-            return Card.parse(f"{tail}## Log{nl}{entry_line}{nl}")
+            return self.with_log_lines([entry_line])
+        text = self.text
         after_last_earlier: int | None = None  # just past the last entry not later than the new one
         first_entry: int | None = None
-        content_end = start  # just past the section's last non-blank line
         pos = start
         for raw in text[start:end].splitlines(keepends=True):
             entry = _parse_entry(raw, 0) if raw.startswith("- ") else None
@@ -461,18 +454,16 @@ class Card:
                 if entry.sort_key <= new_entry.sort_key:
                     after_last_earlier = pos + len(raw)
             pos += len(raw)
-            if raw.strip():
-                content_end = pos
         if after_last_earlier is not None:
             insert_at = after_last_earlier
         elif first_entry is not None:
             insert_at = first_entry
         else:
-            insert_at = content_end
+            return self.with_log_lines([entry_line])  # no entries yet: after the section's text
         prefix = text[:insert_at]
-        if prefix and not prefix.endswith("\n"):
-            prefix += nl
-        return Card.parse(prefix + entry_line + nl + text[insert_at:])
+        if not prefix.endswith("\n"):
+            prefix += self.newline
+        return Card.parse(prefix + entry_line + self.newline + text[insert_at:])
 
     # ------------------------------------------------------------------ output
 

@@ -262,7 +262,9 @@ def today(
 
     binder = _open(ctx)
     clock = Clock.from_env()
-    scan = binder.due_cards(clock.today)
+    # The birthday line looks at every card anyway: index the binder once for both.
+    entries = None if json_ else binder.index()
+    scan = binder.due_cards(clock.today, entries)
     _report_problems(scan.problems)
     cards = _owners(all_, owner).select(binder, scan.cards)
     cards.sort(key=lambda f: _day_order(f, clock.today))
@@ -273,14 +275,14 @@ def today(
     others = len(scan.cards) - len(cards)
     if others:
         typer.echo(f"({others} more due for other reps: tickler today --all)")
-    _print_birthdays(binder, clock.today)
+    _print_birthdays(binder, clock.today, entries)
 
 
-def _print_birthdays(binder: Binder, today_: dt.date) -> None:
+def _print_birthdays(binder: Binder, today_: dt.date, entries: list[Any] | None) -> None:
     from .query import birthdays
 
     ahead = binder.settings.birthday_days
-    found = birthdays(binder, today_, today_ + dt.timedelta(days=ahead))
+    found = birthdays(binder, today_, today_ + dt.timedelta(days=ahead), entries)
     if not found:
         return
     parts = []
@@ -377,7 +379,8 @@ def agenda(
 
     binder = _open(ctx)
     clock = Clock.from_env()
-    plan = query.agenda(binder, clock.today, days, _owners(all_, owner))
+    ahead = binder.settings.birthday_days
+    plan = query.agenda(binder, clock.today, days, _owners(all_, owner), ahead=ahead)
     _report_problems(plan.problems)
     capacity = binder.settings.capacity
     if json_:
@@ -388,16 +391,15 @@ def agenda(
     style = render.Style.for_stream()
     workdays = binder.settings.workday_calendar()
     by_day: dict[dt.date, list[str]] = {}
-    ahead = binder.settings.birthday_days
+    last_day = plan.days[-1][0]
     for birthday in plan.birthdays:
-        age = f" ({birthday.age})" if birthday.age else ""
-        by_day.setdefault(birthday.on, []).append(f"birthday: {birthday.filed.card.name}{age}")
-    if ahead:
-        for birthday in query.birthdays(
-            binder, clock.today + dt.timedelta(days=ahead), plan.days[-1][0] + dt.timedelta(days=ahead)
-        ):
-            notice_day = birthday.on - dt.timedelta(days=ahead)
-            by_day.setdefault(notice_day, []).append(f"{birthday.filed.card.name}'s birthday in {ahead} days")
+        name = birthday.filed.card.name
+        if birthday.on <= last_day:
+            age = f" ({birthday.age})" if birthday.age else ""
+            by_day.setdefault(birthday.on, []).append(f"birthday: {name}{age}")
+        notice_day = birthday.on - dt.timedelta(days=ahead)
+        if ahead and clock.today <= notice_day <= last_day:
+            by_day.setdefault(notice_day, []).append(f"{name}'s birthday in {ahead} days")
     bar_width = min(40, max(10, capacity))
     if plan.overdue:
         typer.echo(

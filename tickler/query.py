@@ -6,9 +6,13 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, location_for
 from .card import Card, fold
+
+if TYPE_CHECKING:
+    from .cache import Entry
 from .config import current_user, owner_matches
 from .dates import Due, add_months
 from .errors import DateError, TicklerError
@@ -165,11 +169,14 @@ def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
     return None
 
 
-def birthdays(binder: Binder, start: dt.date, end: dt.date) -> list[Birthday]:
+def birthdays(
+    binder: Binder, start: dt.date, end: dt.date, entries: list[Entry] | None = None
+) -> list[Birthday]:
     """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``).
-    The cache says which cards have one in range; only those are read."""
+    The cache says which cards have one in range; only those are read. ``entries`` reuses an
+    index of the whole binder the caller already has."""
     found = []
-    for entry in binder.index():
+    for entry in binder.index() if entries is None else entries:
         value = entry.summary.birthday if entry.summary else None
         on = birthday_on(value, start, end)
         if on is None:
@@ -192,7 +199,9 @@ class Agenda:
     problems: list[Exception] = field(default_factory=list)
 
 
-def agenda(binder: Binder, today: dt.date, days: int, owners: Owners) -> Agenda:
+def agenda(binder: Binder, today: dt.date, days: int, owners: Owners, *, ahead: int = 0) -> Agenda:
+    """Cards per day from today, the overdue ones, and the birthdays up to ``ahead`` days past the
+    last day (so that each can be announced ``ahead`` days before)."""
     end = today + dt.timedelta(days=days - 1)
     scan = binder.scan(folders_for_range(today - dt.timedelta(days=1), end, today))
     cards = owners.select(binder, (f for f in scan.cards if f.card.next is not None))
@@ -209,6 +218,6 @@ def agenda(binder: Binder, today: dt.date, days: int, owners: Owners) -> Agenda:
     return Agenda(
         days=[(d, by_day.get(d, [])) for d in span],
         overdue=overdue,
-        birthdays=birthdays(binder, today, end),
+        birthdays=birthdays(binder, today, end + dt.timedelta(days=ahead)),
         problems=list(scan.problems),
     )

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import string
 from dataclasses import dataclass
-from typing import Any
 
 from ..binder import Filed
 from ..errors import TicklerError
@@ -64,10 +63,5 @@ def merge(template: str, cards: list[Filed]) -> list[Letter]:
         if missing:
             letters.append(Letter(filed, None, missing))
             continue
-        letters.append(Letter(filed, template.format_map(_Only(values))))
+        letters.append(Letter(filed, template.format_map(values)))
     return letters
-
-
-class _Only(dict[str, Any]):
-    def __missing__(self, key: str) -> str:  # pragma: no cover - merge checks every name first
-        raise KeyError(key)
