@@ -28,7 +28,14 @@ TODAY = "2026-11-23"
 MONTH_LATER = "2026-12-24"  # one month on: the next month's cards are spread over the days
 SIZES = {"1k": 1_000, "10k": 10_000, "100k": 100_000}
 TICKLER = [str(Path(sys.executable).parent / "tickler")]
-ENV = {**os.environ, "TICKLER_TODAY": TODAY, "TICKLER_OWNER": "anna", "NO_COLOR": "1"}
+# As on a user's machine: Python keeps its compiled bytecode (an environment that turns that off would
+# make every run compile tickler from source).
+ENV = {
+    **{k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"},
+    "TICKLER_TODAY": TODAY,
+    "TICKLER_OWNER": "anna",
+    "NO_COLOR": "1",
+}
 
 
 def ensure(size: str, *extra: str) -> Path:

@@ -19,8 +19,15 @@ QUERIES = [
 ]
 
 
+TEXT_QUERIES = [  # the birthday lines have no JSON form
+    ("today", "--all"),
+    ("today",),
+    ("agenda", "--all", "--days", "10"),
+]
+
+
 def answers(run: Run) -> list[object]:
-    return [json.loads(run(*q).stdout) for q in QUERIES]
+    return [json.loads(run(*q).stdout) for q in QUERIES] + [run(*q).stdout for q in TEXT_QUERIES]
 
 
 @pytest.fixture
@@ -30,6 +37,10 @@ def filled(binder: Path) -> Path:
     write_card(binder, "days/05", "misfiled", card_text("Ivan Misfiled", "2026-11-30"))
     write_card(binder, "months/02", "later", card_text("Later", "2027-02-01"))
     write_card(binder, "cards", "broken", "---\nname: [Ivan\n---\n")
+    write_card(binder, "cards", "maria", "---\nname: Maria Birthday\nbirthday: 1980-11-25\n---\n")
+    write_card(
+        binder, "months/03", "oleg", card_text("Oleg Other", "2027-03-01", "birthday: --11-24\nowner: boris")
+    )
     return binder
 
 
@@ -93,7 +104,7 @@ def test_a_cache_entry_for_another_file_state_is_not_used(filled: Path, run: Run
     import marshal
 
     answers(run)
-    cache = next(p for p in cache_files(filled) if p.name.startswith("days-23"))
+    cache = next(p for p in cache_files(filled) if p.name.startswith("days-23.v"))
     data = marshal.loads(cache.read_bytes())
     stamp, size, _ = data["cards"]["ivan.md"]
     data["cards"]["ivan.md"] = (
@@ -113,3 +124,31 @@ def test_an_unwritable_cache_changes_nothing(filled: Path, run: Run) -> None:
     (filled / ".tickler" / "cache").write_text("a file where the cache folder should be")
     assert answers(run) == answers(run)
     assert json.loads(run("today", "--all", "--json").stdout)[0]["id"] == "ivanova"
+
+
+def test_birthdays_follow_edits_and_owners(filled: Path, run: Run) -> None:
+    first = run("today", "--all").stdout
+    assert "Maria Birthday (Wed 25 Nov, 46)" in first and "Oleg Other (Tue 24 Nov)" in first
+    assert "Oleg Other" not in run("today").stdout, "boris's customer is not on anna's birthday line"
+    path = filled / "cards/maria.md"
+    before = path.stat()
+    path.write_text(path.read_text().replace("1980-11-25", "1980-12-25"))  # same size
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns + 1_000_000))
+    assert "Maria Birthday" not in run("today", "--all").stdout
+    path.write_text("---\nname: Maria Renamed\nbirthday: 1980-11-23\n---\n")
+    assert "Maria Renamed (today, 46)" in run("today", "--all").stdout
+
+
+def test_a_corrupt_birthday_cache_is_ignored(filled: Path, run: Run) -> None:
+    import marshal
+
+    cold = answers(run)
+    for path in cache_files(filled):
+        if ".birthdays." in path.name:
+            data = marshal.loads(path.read_bytes())
+            path.write_bytes(marshal.dumps({k: (*v[:2], "--11-23", 42, None) for k, v in data.items()}))
+    assert answers(run) == cold
+    for path in cache_files(filled):
+        if ".birthdays." in path.name:
+            path.write_bytes(b"\x00garbage")
+    assert answers(run) == cold

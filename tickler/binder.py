@@ -247,24 +247,23 @@ class Binder:
                 result.problems.append(exc)
         return result
 
-    def index(self, folders: Iterable[str] = CARD_FOLDERS) -> list[Entry]:
-        """What each card in ``folders`` says, from the cache where the file is unchanged."""
+    def index(self, folders: Iterable[str] = CARD_FOLDERS) -> Iterator[Entry]:
+        """What each card in ``folders`` says, from the cache where the file is unchanged; made
+        folder by folder as it is gone through."""
         from .cache import Index
 
         return Index(self.root).entries(list(folders))
 
-    def due_cards(self, today: dt.date, entries: list[Entry] | None = None) -> Scan:
+    def due_cards(self, today: dt.date) -> Scan:
         """Cards due on or before ``today``: what today's divider shows.
 
         Only the day dividers and this month's divider (cards not yet spread by ``roll``) are looked
         at, through the cache, and only the due cards are read; so the cost follows the day's
-        workload, not the binder's size. ``entries`` reuses an index the caller already has.
+        workload, not the binder's size.
         """
         folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
         result = Scan()
-        for entry in self.index(folders) if entries is None else entries:
-            if entry.folder not in folders:
-                continue
+        for entry in self.index(folders):
             due = _due_of(entry)
             if entry.error is not None:
                 result.problems.append(entry.error)

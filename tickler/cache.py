@@ -12,6 +12,7 @@ from __future__ import annotations
 import marshal
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -112,8 +113,9 @@ class Index:
         except Exception:  # noqa: S110 - failing to save the cache changes no answer
             pass
 
-    def entries(self, folders: tuple[str, ...] | list[str]) -> list[Entry]:
-        out: list[Entry] = []
+    def entries(self, folders: tuple[str, ...] | list[str]) -> Iterator[Entry]:
+        """The entries folder by folder, as they are made: a caller that goes through them once
+        never holds more than a folder's worth in memory."""
         for folder in folders:
             try:
                 listing = sorted(os.scandir(self.root / folder), key=lambda e: e.name)
@@ -130,23 +132,17 @@ class Index:
                 path = entry.path
                 rel = f"{folder}/{name}"
                 if entry.is_symlink():
-                    out.append(
-                        Entry(
-                            folder,
-                            card_id,
-                            path,
-                            None,
-                            CardError(
-                                "is a symbolic link; cards must be plain files in the binder", path=rel
-                            ),
-                        )
+                    yield Entry(
+                        folder,
+                        card_id,
+                        path,
+                        None,
+                        CardError("is a symbolic link; cards must be plain files in the binder", path=rel),
                     )
                     continue
                 if entry.is_dir():
-                    out.append(
-                        Entry(
-                            folder, card_id, path, None, CardError("is a folder, not a card file", path=rel)
-                        )
+                    yield Entry(
+                        folder, card_id, path, None, CardError("is a folder, not a card file", path=rel)
                     )
                     continue
                 try:
@@ -164,10 +160,90 @@ class Index:
                     summary, error = _read(path, rel, card_id)
                     changed = True
                 fresh[name] = (*key, _encode(summary, error))
-                out.append(Entry(folder, card_id, path, summary, error))
+                yield Entry(folder, card_id, path, summary, error)
             if changed or fresh.keys() != cached.keys():
                 self._save(folder, fresh)
+
+    def birthdays(self, folders: tuple[str, ...] | list[str]) -> list[tuple[str, str, str, str, str | None]]:
+        """(folder, id, birthday, name, owner) of every card in ``folders`` that has a ``birthday``.
+
+        Birthdays do not move with ``next``, so they are looked for in every folder; this pass keeps
+        its own small cache (file name -> mtime, size, birthday, name, owner) so that it costs one ``stat``
+        per card and no decoding of whole summaries. A card it cannot read is left to the commands that
+        report problems (``check``, ``list``): a birthday line is no place for them.
+        """
+        out: list[tuple[str, str, str, str, str | None]] = []
+        for folder in folders:
+            try:
+                listing = os.scandir(self.root / folder)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            cache_file = self.state / f"{folder.replace('/', '-')}.birthdays.v{VERSION}"
+            cached = self._load_plain(cache_file)
+            summaries: dict[str, tuple[object, ...]] | None = None  # the folder's main cache
+            fresh: dict[str, tuple[int, int, str | None, str, str | None]] = {}
+            changed = False
+            with listing:
+                for entry in listing:
+                    name = entry.name  # hidden and temporary files start with "."
+                    if name[0] == "." or not name.endswith(".md"):
+                        continue
+                    try:
+                        if entry.is_symlink() or entry.is_dir():
+                            continue
+                        stat = entry.stat(follow_symlinks=False)
+                    except OSError:
+                        continue
+                    key = (stat.st_mtime_ns, stat.st_size)
+                    hit = cached.get(name)
+                    if (
+                        type(hit) is tuple
+                        and hit[:2] == key
+                        and len(hit) == 5
+                        and (hit[2] is None or type(hit[2]) is str)
+                        and type(hit[3]) is str
+                        and (hit[4] is None or type(hit[4]) is str)
+                    ):
+                        birthday, person, owner = hit[2], hit[3], hit[4]
+                    else:
+                        changed = True
+                        if summaries is None:
+                            summaries = self._load(folder)
+                        full = summaries.get(name)
+                        decoded = (
+                            _decode(full[2], name) if full is not None and tuple(full[:2]) == key else None
+                        )
+                        if decoded is None:
+                            decoded = _read(entry.path, f"{folder}/{name}", name[:-3])
+                        summary = decoded[0]
+                        birthday = summary.birthday if summary is not None else None
+                        person = summary.name if summary is not None else ""
+                        owner = summary.owner if summary is not None else None
+                    fresh[name] = (*key, birthday, person, owner)
+                    if birthday is not None:
+                        out.append((folder, name[:-3], birthday, person, owner))
+            if changed or fresh.keys() != cached.keys():
+                self._save_plain(cache_file, fresh)
+        out.sort(key=lambda found: (found[0], found[1]))
         return out
+
+    def _load_plain(self, path: Path) -> dict[str, object]:
+        if not self.use_cache:
+            return {}
+        try:
+            data = marshal.loads(path.read_bytes())  # noqa: S302 - plain values only, see _load
+        except (OSError, ValueError, EOFError, TypeError):
+            return {}
+        return data if isinstance(data, dict) else {}
+
+    def _save_plain(self, path: Path, data: dict[str, tuple[int, int, str | None, str, str | None]]) -> None:
+        if not self.use_cache:
+            return
+        try:
+            self.state.mkdir(parents=True, exist_ok=True)
+            atomic_write(path, marshal.dumps(data))
+        except Exception:  # noqa: S110 - failing to save the cache changes no answer
+            pass
 
 
 def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:

@@ -4,24 +4,36 @@ Each command parses its arguments, makes one call into the library, and formats 
 Library errors become ``tickler: error: ...`` and their exit code in ``_Group.invoke`` only.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from typer.core import TyperGroup
 
 from . import __version__
-from .binder import Binder, Change, Clock, Filed, find_root
-from .card import fold
-from .dates import WHEN_HELP, Due, parse_when
 from .errors import TicklerError, UsageError
-from .query import Owners
+from .texts import WHEN_HELP
+
+if TYPE_CHECKING:
+    from .binder import Binder, Change, Clock, Filed, find_root
+    from .card import fold
+    from .dates import Due, parse_when
+    from .query import Owners
+
+# The library is imported when a command runs, not when the command line is parsed, so that
+# `--version`, `--help` and a mistyped option answer at once.
+
+
+def _load_library() -> None:
+    global Binder, Change, Clock, Filed, find_root, fold, Due, parse_when, Owners
+    from .binder import Binder, Change, Clock, Filed, find_root
+    from .card import fold
+    from .dates import Due, parse_when
+    from .query import Owners
 
 
 class _Group(TyperGroup):
@@ -29,6 +41,7 @@ class _Group(TyperGroup):
 
     def invoke(self, ctx: Any) -> Any:
         try:
+            _load_library()
             return super().invoke(ctx)
         except TicklerError as exc:
             typer.echo(f"tickler: error: {exc}", err=True)
@@ -85,7 +98,7 @@ def main(
 # --------------------------------------------------------------------------- helpers
 
 
-def _open(ctx: typer.Context) -> Binder:
+def _open(ctx: typer.Context) -> "Binder":
     binder = Binder(find_root(ctx.obj.get("binder") if ctx.obj else None))
     for key in binder.settings.unknown:
         _warn(f"{binder.rel(binder.root / 'tickler.toml')}: unknown setting '{key}' ignored")
@@ -97,7 +110,7 @@ def _warn(message: object) -> None:
     typer.echo(f"tickler: warning: {message}", err=True)
 
 
-def _when(text: str, clock: Clock, what: str = "WHEN") -> Due:
+def _when(text: str, clock: "Clock", what: str = "WHEN") -> "Due":
     try:
         return parse_when(text, clock.today)
     except TicklerError as exc:
@@ -114,7 +127,7 @@ def _parse_sets(values: list[str]) -> dict[str, str]:
     return out
 
 
-def _echo_change(change: Change, extra: str = "") -> None:
+def _echo_change(change: "Change", extra: str = "") -> None:
     before = str(change.old_next) if change.old_next else "no date"
     after = str(change.new_next) if change.new_next else "no date"
     typer.echo(f"{change.id}: {before} -> {after} ({change.new_folder}/){extra}")
@@ -130,7 +143,7 @@ def _complete_card(incomplete: str) -> list[str]:
         return []
 
 
-def _owners(all_: bool, owner: str | None) -> Owners:
+def _owners(all_: bool, owner: str | None) -> "Owners":
     return Owners(everyone=all_, owner=owner)
 
 
@@ -218,7 +231,7 @@ def show(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
     typer.echo(text, nl=not text.endswith("\n"))
 
 
-def _relative(due: Due, today: dt.date) -> str:
+def _relative(due: "Due", today: dt.date) -> str:
     from .render import days_word
 
     delta = (due.date - today).days
@@ -235,7 +248,7 @@ def edit(ctx: typer.Context, card: CardArg) -> None:
     _edit(_open(ctx), card, Clock.from_env())
 
 
-def _edit(binder: Binder, ref: str, clock: Clock) -> None:
+def _edit(binder: "Binder", ref: str, clock: "Clock") -> None:
     from .editor import edit as edit_card
 
     result = edit_card(binder, ref, clock)
@@ -262,9 +275,7 @@ def today(
 
     binder = _open(ctx)
     clock = Clock.from_env()
-    # The birthday line looks at every card anyway: index the binder once for both.
-    entries = None if json_ else binder.index()
-    scan = binder.due_cards(clock.today, entries)
+    scan = binder.due_cards(clock.today)
     _report_problems(scan.problems)
     cards = _owners(all_, owner).select(binder, scan.cards)
     cards.sort(key=lambda f: _day_order(f, clock.today))
@@ -275,31 +286,31 @@ def today(
     others = len(scan.cards) - len(cards)
     if others:
         typer.echo(f"({others} more due for other reps: tickler today --all)")
-    _print_birthdays(binder, clock.today, entries)
+    _print_birthdays(binder, clock.today, _owners(all_, owner))
 
 
-def _print_birthdays(binder: Binder, today_: dt.date, entries: list[Any] | None) -> None:
+def _print_birthdays(binder: "Binder", today_: dt.date, owners: "Owners") -> None:
     from .query import birthdays
 
     ahead = binder.settings.birthday_days
-    found = birthdays(binder, today_, today_ + dt.timedelta(days=ahead), entries)
+    found = birthdays(binder, today_, today_ + dt.timedelta(days=ahead), owners)
     if not found:
         return
     parts = []
     for birthday in found:
         when = "today" if birthday.on == today_ else birthday.on.strftime("%a %d %b")
         age = f", {birthday.age}" if birthday.age else ""
-        parts.append(f"{birthday.filed.card.name} ({when}{age})")
+        parts.append(f"{birthday.name} ({when}{age})")
     typer.echo("Birthdays: " + "; ".join(parts))
 
 
-def _day_order(filed: Filed, today: dt.date) -> tuple[object, ...]:
+def _day_order(filed: "Filed", today: dt.date) -> tuple[object, ...]:
     due = filed.card.next
     assert due is not None
     return (*due.sort_key, filed.card.name.casefold())
 
 
-def _print_day(binder: Binder, cards: list[Filed], clock: Clock) -> None:
+def _print_day(binder: "Binder", cards: list["Filed"], clock: "Clock") -> None:
     from . import render
 
     style = render.Style.for_stream()
@@ -319,18 +330,18 @@ def _print_day(binder: Binder, cards: list[Filed], clock: Clock) -> None:
     _print_cards(cards, today_, when=_when_in_day)
 
 
-def _when_in_day(due: Due, today: dt.date) -> str:
+def _when_in_day(due: "Due", today: dt.date) -> str:
     if due.date < today:
         return f"{(today - due.date).days}d late"
     return due.time.strftime("%H:%M") if due.time else "today"
 
 
-def _when_in_list(due: Due, today: dt.date) -> str:
+def _when_in_list(due: "Due", today: dt.date) -> str:
     text = due.date.strftime("%a %d %b %Y")
     return f"{text} {due.time.strftime('%H:%M')}" if due.time else text
 
 
-def _print_cards(cards: Sequence[Filed], today: dt.date, *, when: Any) -> None:
+def _print_cards(cards: Sequence["Filed"], today: dt.date, *, when: Any) -> None:
     """The card table of every listing: when, who, how to reach them, what to do, the last word."""
     from . import render
 
@@ -393,7 +404,7 @@ def agenda(
     by_day: dict[dt.date, list[str]] = {}
     last_day = plan.days[-1][0]
     for birthday in plan.birthdays:
-        name = birthday.filed.card.name
+        name = birthday.name
         if birthday.on <= last_day:
             age = f" ({birthday.age})" if birthday.age else ""
             by_day.setdefault(birthday.on, []).append(f"birthday: {name}{age}")
@@ -498,7 +509,7 @@ def find(
 # --------------------------------------------------------------------------- changing cards
 
 
-def _warn_about_day(binder: Binder, due: Due | None, clock: Clock, card_id: str) -> None:
+def _warn_about_day(binder: "Binder", due: "Due | None", clock: "Clock", card_id: str) -> None:
     """A move to a day off or an over-full day is done as asked, with a word of warning."""
     if due is None or due.date < clock.today:
         return
@@ -803,7 +814,7 @@ ReportOwner = Annotated[str | None, typer.Option("--owner", metavar="NAME", help
 
 
 def _report_rows(
-    rows: list[tuple[Filed, dict[str, Any]]], today_: dt.date, *, json_: bool, csv_: bool
+    rows: list[tuple["Filed", dict[str, Any]]], today_: dt.date, *, json_: bool, csv_: bool
 ) -> bool:
     """Print rows as JSON (cards with the report's keys) or CSV; False when neither was asked."""
     from . import render
@@ -882,7 +893,7 @@ def report_pareto(
         typer.echo(line)
 
 
-def _since(text: str, clock: Clock) -> dt.date:
+def _since(text: str, clock: "Clock") -> dt.date:
     from .dates import parse_due
 
     try:
@@ -1042,7 +1053,7 @@ def _read_source(path: Path) -> str:
 
 
 def _import(
-    binder: Binder, records: list[Any], bad: list[tuple[int, str]], source: Path, dry_run: bool
+    binder: "Binder", records: list[Any], bad: list[tuple[int, str]], source: Path, dry_run: bool
 ) -> None:
     from .exchange.importing import upsert
 
@@ -1215,8 +1226,8 @@ def letters(
 
 
 def _select(
-    binder: Binder, clock: Clock, *, segment: str | None, tag: str | None, due: str | None
-) -> list[Filed]:
+    binder: "Binder", clock: "Clock", *, segment: str | None, tag: str | None, due: str | None
+) -> list["Filed"]:
     from . import query
 
     if due is not None:

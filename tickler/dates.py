@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 from .errors import DateError
+from .texts import WHEN_HELP
 
 _ISO = re.compile(
     r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
@@ -192,11 +193,6 @@ _DAY_NAMES = {
 _TIME = re.compile(r"^(?P<H>\d{1,2}):(?P<M>\d{2})$")
 _OFFSET = re.compile(r"^\+(?P<n>\d{1,4})(?P<unit>[dwm]?)$")
 _DAY_MONTH = re.compile(r"^(?P<d>\d{1,2})\.? ?(?P<mon>[a-z]+)\.?$|^(?P<mon2>[a-z]+)\.? ?(?P<d2>\d{1,2})$")
-
-WHEN_HELP = (
-    "2026-12-05, '2026-12-05 15:30', today, tomorrow, +3 (days), +2w, +1m, fri, 'next mon', "
-    "'5 jul', 'jul 5', or a time alone (15:30 = today at); any of them may end with a time"
-)
 
 
 def parse_when(text: str, today: dt.date) -> Due:

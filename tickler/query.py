@@ -4,18 +4,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, location_for
 from .card import Card, fold
 
 if TYPE_CHECKING:
-    from .cache import Entry
+    pass
 from .config import current_user, owner_matches
 from .dates import Due, add_months
 from .errors import DateError, TicklerError
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -26,15 +28,20 @@ class Owners:
     owner: str | None = None
 
     def select(self, binder: Binder, cards: Iterable[Filed]) -> list[Filed]:
-        cards = list(cards)
+        return self.keep(binder, cards, lambda filed: filed.card.owner)
+
+    def keep(self, binder: Binder, items: Iterable[T], owner_of: Callable[[T], str | None]) -> list[T]:
+        """The items whose owner (as ``owner_of`` tells) this selection wants."""
+        items = list(items)
         if self.everyone:
-            return cards
+            return items
         if self.owner:
-            return [f for f in cards if owner_matches(f.card.owner, self.owner)]
-        if not any(f.card.owner for f in cards):
-            return cards  # no card has an owner: no need to ask who the user is
+            wanted = self.owner
+            return [i for i in items if owner_matches(owner_of(i), wanted)]
+        if not any(owner_of(i) for i in items):
+            return items  # no card has an owner: no need to ask who the user is
         user = current_user(binder.settings, binder.root)
-        return [f for f in cards if f.card.owner is None or owner_matches(f.card.owner, user)]
+        return [i for i in items if owner_of(i) is None or owner_matches(owner_of(i), user)]
 
 
 def folders_for_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[str, ...]:
@@ -142,7 +149,10 @@ def find(binder: Binder, query: str) -> Scan:
 
 @dataclass(frozen=True)
 class Birthday:
-    filed: Filed
+    id: str
+    folder: str
+    name: str
+    owner: str | None
     on: dt.date  # the date it falls on in this range
     age: int | None
 
@@ -169,26 +179,28 @@ def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
     return None
 
 
-def birthdays(
-    binder: Binder, start: dt.date, end: dt.date, entries: list[Entry] | None = None
-) -> list[Birthday]:
+def birthdays(binder: Binder, start: dt.date, end: dt.date, owners: Owners | None = None) -> list[Birthday]:
     """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``).
-    The cache says which cards have one in range; only those are read. ``entries`` reuses an
-    index of the whole binder the caller already has."""
+    The names come from the cache, so no card is read."""
+    from .cache import Index
+
+    # A quick look at the month and day first: most birthdays are nowhere near the range.
+    days = {(start + dt.timedelta(days=i)).strftime("%m-%d") for i in range((end - start).days + 1)}
+    if "02-28" in days:
+        days.add("02-29")  # kept on 28 February in common years
     found = []
-    for entry in binder.index() if entries is None else entries:
-        value = entry.summary.birthday if entry.summary else None
+    for folder, card_id, value, name, owner in Index(binder.root).birthdays(CARD_FOLDERS):
+        if len(days) < 366 and value.strip()[-5:] not in days:
+            continue
         on = birthday_on(value, start, end)
         if on is None:
             continue
-        try:
-            filed = binder.load(entry.folder, entry.id)
-        except TicklerError:
-            continue
-        year = str(value).strip()[:4]
+        year = value.strip()[:4]
         age = on.year - int(year) if year.isdigit() else None
-        found.append(Birthday(filed, on, age))
-    return sorted(found, key=lambda b: (b.on, b.filed.card.name.casefold()))
+        found.append(Birthday(card_id, folder, name, owner, on, age))
+    if owners is not None:
+        found = owners.keep(binder, found, lambda b: b.owner)
+    return sorted(found, key=lambda b: (b.on, b.name.casefold(), b.id))
 
 
 @dataclass
@@ -218,6 +230,6 @@ def agenda(binder: Binder, today: dt.date, days: int, owners: Owners, *, ahead: 
     return Agenda(
         days=[(d, by_day.get(d, [])) for d in span],
         overdue=overdue,
-        birthdays=birthdays(binder, today, end + dt.timedelta(days=ahead)),
+        birthdays=birthdays(binder, today, end + dt.timedelta(days=ahead), owners),
         problems=list(scan.problems),
     )

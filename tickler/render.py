@@ -44,6 +44,8 @@ def dump_json(data: Any, out: TextIO | None = None) -> None:
 
 def display_width(text: str) -> int:
     """Columns a string takes on a terminal (wide East Asian characters take two)."""
+    if text.isascii() and text.isprintable():
+        return len(text)
     width = 0
     for ch in text:
         if unicodedata.combining(ch):
