@@ -11,7 +11,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Iterable, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -38,6 +38,7 @@ DAYS = "days"
 MONTHS = "months"
 TEMPLATES = "templates"
 STATE = ".tickler"
+RUNNING = "running"  # in STATE while a changing command runs: what it is
 DAY_FOLDERS = tuple(f"{DAYS}/{d:02d}" for d in range(1, 32))
 MONTH_FOLDERS = tuple(f"{MONTHS}/{m:02d}" for m in range(1, 13))
 CARD_FOLDERS = (CARDS, *DAY_FOLDERS, *MONTH_FOLDERS)
@@ -176,14 +177,48 @@ class Binder:
         ``commit=False`` leaves committing to the caller (``watch`` batches its actions)."""
         outer = self._tx
         with self.lock() if outer is None else nullcontext():
+            running = self.root / STATE / RUNNING
+            if outer is None:
+                self._recover(running)
+                _mark(running, message)
             tx = Transaction(message)
             self._tx = tx
             try:
                 yield tx
             finally:
                 self._tx = outer
-                if tx.paths and commit:
-                    self.commit(tx)
+                try:
+                    if tx.paths and commit:
+                        self.commit(tx)
+                finally:
+                    if outer is None:
+                        running.unlink(missing_ok=True)
+
+    def _recover(self, running: Path) -> None:
+        """Clean up after a changing command that died (killed, power cut) while it held the lock.
+
+        It left its mark in ``.tickler/running``; the card files need nothing (every write is
+        atomic, and ``check --fix`` refiles), but git may have been stopped holding a lock file
+        (``index.lock``, ``HEAD.lock``, a branch's ``.lock``) that would block every later commit.
+        Lock files made since that mark were made by git on that command's behalf: removed.
+        """
+        try:
+            since = running.stat().st_mtime_ns
+            what = running.read_text(encoding="utf-8", errors="replace").strip() or "a command"
+        except FileNotFoundError:
+            return
+        except OSError:
+            since, what = 0, "a command"
+        from .git import find_repo
+
+        repo = find_repo(self.root) if since else None
+        if repo is not None:
+            removed = repo.remove_locks_since(since)
+            if removed:
+                self.notices.append(
+                    f"'{what}' was interrupted and left git locked; removed {', '.join(removed)}"
+                )
+        running.unlink(missing_ok=True)
 
     def touch(self, *paths: Path) -> None:
         """Record paths the current change wrote, for its commit."""
@@ -578,6 +613,12 @@ class Binder:
         what is left."""
         done: list[str] = []
         with self.changing("tickler check --fix") as tx:
+            for folder in CARD_FOLDERS:  # half-written temporary files of an interrupted write
+                with suppress(FileNotFoundError, NotADirectoryError), os.scandir(self.root / folder) as it:
+                    for item in it:
+                        if is_temp_name(item.name) and item.is_file(follow_symlinks=False):
+                            os.unlink(item.path)
+                            done.append(f"{folder}/{item.name}: removed, left by an interrupted write")
             scan = self.scan()
             by_id: dict[str, list[Filed]] = {}
             for filed in scan.cards:
@@ -611,6 +652,11 @@ class Binder:
             tx.message = f"tickler check --fix: {len(done)} repair{'s' if len(done) != 1 else ''}"
             tx.details = done
         return done, self.check(today)
+
+
+def _mark(path: Path, message: str) -> None:
+    with suppress(OSError):  # without the mark, only the clean-up after a later crash is lost
+        path.write_text(message.splitlines()[0] if message else "", encoding="utf-8")
 
 
 def _due_of(entry: Entry) -> Due | None:

@@ -80,6 +80,19 @@ class Repo:
                 return what
         return None
 
+    def remove_locks_since(self, since_ns: int) -> list[str]:
+        """Remove git's lock files made at or after ``since_ns`` (a dead command's); their names."""
+        git_dir = self.git_dir
+        removed = []
+        for lock in sorted([*git_dir.glob("*.lock"), *git_dir.glob("refs/**/*.lock")]):
+            try:
+                if lock.is_file() and lock.stat().st_mtime_ns >= since_ns:
+                    lock.unlink()
+                    removed.append(lock.relative_to(git_dir).as_posix())
+            except OSError:
+                continue
+        return removed
+
     def commit_paths(self, paths: Iterable[str], message: str) -> str | None:
         """Commit exactly ``paths`` (binder-relative) as they are in the work tree; returns the new
         commit, or None when they hold no change. Other staged or unstaged edits are left alone."""

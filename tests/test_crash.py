@@ -1,0 +1,292 @@
+"""Crash safety: the installed ``tickler`` is killed with SIGKILL at random moments, and after every
+kill the binder must still hold every card exactly once, whole, with no note lost; ``check --fix``
+must restore every invariant and git must still work.
+
+Seeded, so a failure can be replayed: TICKLER_CRASH_SEED. The normal run kills each of the six
+commands 30 times on a binder of 2,000 cards; the long mode asks for more:
+
+    TICKLER_CRASH_KILLS=2000 TICKLER_CRASH_CARDS=5000 pytest tests/test_crash.py
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import os
+import random
+import signal
+import subprocess
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from conftest import installed_tickler
+
+from tickler.binder import CARD_FOLDERS, Binder, location_for
+from tickler.card import Card
+from tickler.dates import Due
+from tickler.fsutil import is_temp_name
+from tickler.setup import init_binder
+
+KILLS = int(os.environ.get("TICKLER_CRASH_KILLS", "180"))  # across the six commands
+CARDS = int(os.environ.get("TICKLER_CRASH_CARDS", "2000"))
+SEED = int(os.environ.get("TICKLER_CRASH_SEED", "20261123"))
+COMMANDS = ("roll", "move", "log", "balance", "import", "sync")
+START = dt.date(2026, 11, 23)
+FIRST = ["Anna", "Boris", "Chen", "Dana", "Emil", "Fatima", "Goran", "Hana", "Igor", "Юлия", "Олег", "José"]
+LAST = ["Ivanova", "Novak", "Garcia", "Kowalski", "Rossi", "Petrov", "Haddad", "Müller", "Смирнов"]
+
+pytestmark = pytest.mark.skipif(installed_tickler() is None, reason="the tickler command is not installed")
+
+
+def git(repo: Path, *args: str) -> str:
+    done = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True)
+    assert done.returncode == 0, (args, done.stderr)
+    return done.stdout
+
+
+def make_binder(root: Path, cards: int, rng: random.Random) -> None:
+    init_binder(root)
+    (root / "tickler.toml").write_text('owner = "anna"\ncapacity = 25\n', encoding="utf-8")
+    for n in range(cards):
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)} {n:05d}"
+        due = START + dt.timedelta(days=rng.randint(-5, 70))
+        log = []
+        for k in range(rng.randint(0, 3)):
+            day = START - dt.timedelta(days=rng.randint(1, 700))
+            if rng.random() < 0.5:
+                log.append(f"- {day} purchase {rng.randint(10, 900)}.00: order {k}")
+            else:
+                log.append(f"- {day} call: spoke about order {k}")
+        text = (
+            f"---\nname: {name}\nnext: {due}\ncompany: Firm {n % 97}\nphone: +7 495 {n:07d}\n"
+            f"owner: {'anna' if n % 3 else 'boris'}\n---\n# {name}\n\nNote n{n:05d}: likes calls.\n"
+            "\n## Log\n\n" + "\n".join(sorted(log)) + "\n"
+        )
+        folder = location_for(Due(due), START)
+        (root / folder).mkdir(parents=True, exist_ok=True)
+        (root / folder / f"c{n:05d}.md").write_text(text, encoding="utf-8")
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a binder for the crash harness")
+
+
+@dataclass
+class Seen:
+    """What the binder held after the last check: per card id, its path, stat key and body lines."""
+
+    cards: dict[str, tuple[str, tuple[int, int], Counter[str]]] = field(default_factory=dict)
+
+
+def card_paths(root: Path) -> list[Path]:
+    return [
+        path
+        for folder in CARD_FOLDERS
+        if (root / folder).is_dir()
+        for path in (root / folder).iterdir()
+        if path.suffix == ".md" and not is_temp_name(path.name)
+    ]
+
+
+def body_lines(text: str) -> Counter[str]:
+    """The lines after the front matter: the notes and the Log, none of which may ever be lost."""
+    end = text.index("\n---\n", 4) + 5
+    return Counter(line for line in text[end:].splitlines() if line.strip())
+
+
+def verify(root: Path, seen: Seen, when: str) -> Seen:
+    """Every card of before is here exactly once, parses whole, and kept every line of its notes."""
+    now = Seen()
+    for path in card_paths(root):
+        card_id = path.stem
+        rel = path.relative_to(root).as_posix()
+        assert card_id not in now.cards, f"{when}: {card_id} twice: {now.cards[card_id][0]} and {rel}"
+        stat = path.stat()
+        key = (stat.st_mtime_ns, stat.st_size)
+        old = seen.cards.get(card_id)
+        if old is not None and old[0] == rel and old[1] == key:
+            now.cards[card_id] = old
+            continue
+        text = path.read_text(encoding="utf-8")
+        Card.parse(text, source=rel)  # whole and valid, or this raises with the file and line
+        lines = body_lines(text)
+        if old is not None:
+            lost = old[2] - lines
+            assert not lost, f"{when}: {rel} lost {sorted(lost)}"
+        now.cards[card_id] = (rel, key, lines)
+    missing = seen.cards.keys() - now.cards.keys()
+    assert not missing, f"{when}: cards gone: {sorted(missing)[:5]}"
+    return now
+
+
+def git_locks(root: Path) -> list[str]:
+    git_dir = root / ".git"
+    return [
+        p.relative_to(git_dir).as_posix() for p in [*git_dir.glob("*.lock"), *git_dir.glob("refs/**/*.lock")]
+    ]
+
+
+@dataclass
+class Harness:
+    root: Path
+    rng: random.Random
+    env: dict[str, str]
+    seen: Seen = field(default_factory=Seen)
+    kills: int = 0
+    completed: int = 0
+    recovered_locks: int = 0
+    fixed: int = 0
+
+    def run(self, args: list[str], today: dt.date, *, kill: bool, within: float) -> int | None:
+        """Run the real command; kill it after a random delay. Its exit code, None when killed."""
+        env = {**self.env, "TICKLER_TODAY": today.isoformat()}
+        command = [str(installed_tickler()), "--binder", str(self.root), *args]
+        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        if kill:
+            deadline = time.monotonic() + self.rng.uniform(0.1, 1.0) * within
+            while time.monotonic() < deadline and proc.poll() is None:
+                time.sleep(0.002)
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                proc.wait()
+                self.kills += 1
+                return None
+        _, err = proc.communicate(timeout=300)
+        assert b"Traceback" not in err, err.decode()
+        self.completed += 1
+        return proc.returncode
+
+    def after(self, today: dt.date, what: str) -> None:
+        """The checks after each run: the cards, then check --fix (as the command does it), then git."""
+        self.seen = verify(self.root, self.seen, what)
+        binder = Binder(self.root)
+        with binder.changing("tickler check --fix"):  # what every changing command does first
+            pass
+        self.recovered_locks += sum("left git locked" in n for n in binder.notices)
+        leftovers = [
+            p
+            for f in CARD_FOLDERS
+            if (self.root / f).is_dir()
+            for p in (self.root / f).iterdir()
+            if is_temp_name(p.name)
+        ]
+        if binder.check(today) or leftovers:
+            done, left = binder.fix(today)
+            self.fixed += len(done)
+            assert not left, f"{what}: check --fix left {left}"
+            assert binder.check(today) == [], what
+            self.seen = verify(self.root, self.seen, what + " (after check --fix)")
+        assert not git_locks(self.root), f"{what}: git still locked: {git_locks(self.root)}"
+        subprocess.run(["git", "status", "--porcelain"], cwd=self.root, check=True, capture_output=True)
+
+
+def timing(harness: Harness, args: list[str], today: dt.date) -> float:
+    start = time.monotonic()
+    assert harness.run(args, today, kill=False, within=0) == 0
+    return time.monotonic() - start
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) -> None:
+    rng = random.Random(f"{SEED}-{command}")
+    kills = max(1, KILLS // len(COMMANDS))
+    root = tmp_path / "anna"
+    make_binder(root, CARDS, rng)
+    env = {**os.environ, "TICKLER_OWNER": "anna", "NO_COLOR": "1"}
+    env.pop("TICKLER_BINDER", None)
+    harness = Harness(root, rng, env)
+    harness.seen = verify(root, Seen(), "the new binder")
+    ids = sorted(harness.seen.cards)
+    names = {i: Card.parse((root / harness.seen.cards[i][0]).read_text(encoding="utf-8")).name for i in ids}
+    peer = None
+    if command == "sync":
+        remote = tmp_path / "remote.git"
+        git(tmp_path, "init", "-q", "--bare", str(remote))
+        git(root, "remote", "add", "origin", str(remote))
+        git(root, "push", "-q", "-u", "origin", "HEAD")
+        git(tmp_path, "clone", "-q", str(remote), "boris")
+        peer = tmp_path / "boris"
+    peer_notes: list[str] = []
+    logged: dict[str, str] = {}  # completed log commands: card id -> text that must be there
+    today = START
+
+    def args_for(i: int) -> list[str]:
+        card = rng.choice(ids)
+        when = (today + dt.timedelta(days=rng.randint(1, 60))).isoformat()
+        if command == "roll":
+            return ["roll"]
+        if command == "move":
+            return ["move", card, when, "--note", f"moved in round {i}"]
+        if command == "log":
+            return ["log", card, f"crash round {i}", "--kind", "call", "--next", when]
+        if command == "balance":
+            return ["balance", "--all"]
+        if command == "import":
+            batch = i // 2  # each file is imported twice: a killed import is run again
+            path = tmp_path / f"import-{batch}.csv"
+            if not path.exists():
+                with path.open("w", newline="", encoding="utf-8") as handle:
+                    out = csv.writer(handle)
+                    out.writerow(["name", "company", "phone", "email"])
+                    for k in range(150):
+                        out.writerow(
+                            [
+                                f"Imported Person {batch}-{k}",
+                                f"New Firm {k}",
+                                f"+1 555 {batch:03d}{k:04d}",
+                                f"p{batch}.{k}@example.com",
+                            ]
+                        )
+                    for existing in rng.sample(ids, 50):  # found by phone, given an email
+                        n = int(existing[1:])
+                        out.writerow([names[existing], "", f"+7 495 {n:07d}", f"c{n}@example.com"])
+            return ["import", "csv", str(path)]
+        assert peer is not None
+        target = next(p for p in card_paths(peer) if p.stem == card)
+        note = f"- {today.isoformat()} call: boris note {i}"
+        target.write_text(target.read_text(encoding="utf-8") + note + "\n", encoding="utf-8")
+        git(peer, "commit", "-q", "-am", f"boris note {i}")
+        git(peer, "pull", "-q", "--no-rebase", "--no-edit")
+        git(peer, "push", "-q")
+        peer_notes.append(note)
+        return ["sync"]
+
+    timing(harness, args_for(-2), today)  # the first run also builds the cache
+    within = timing(harness, args_for(-1), today) * 1.2
+    harness.after(today, "the first run")
+    for i in range(kills):
+        if command == "roll":
+            today += dt.timedelta(days=1)
+        args = args_for(i)
+        code = harness.run(args, today, kill=True, within=within)
+        if code is not None and command == "log":
+            logged[args[1]] = args[2]
+        harness.after(today, f"{' '.join(args)} (round {i}, {'killed' if code is None else f'exit {code}'})")
+
+    # Run once more to the end: what was killed is finished, and completed work is all there.
+    assert harness.run(args_for(kills), today, kill=False, within=0) == 0
+    harness.after(today, "the last run")
+    check = harness.run(["check", "--fix"], today, kill=False, within=0)
+    assert check == 0
+    for card_id, text in logged.items():
+        path = next(p for p in card_paths(root) if p.stem == card_id)
+        assert text in path.read_text(encoding="utf-8"), f"the completed log on {card_id} is lost"
+    if command == "import":
+        names = Counter(Card.parse(p.read_text(encoding="utf-8")).name for p in card_paths(root))
+        doubled = [n for n, c in names.items() if c > 1 and n.startswith("Imported")]
+        assert not doubled, f"imported twice: {doubled[:5]}"
+    if command == "sync":
+        assert peer is not None
+        everything = "".join(p.read_text(encoding="utf-8") for p in card_paths(root))
+        lost = [n for n in peer_notes if n not in everything]
+        assert not lost, f"boris's notes lost: {lost[:5]}"
+        assert git(root, "status", "--porcelain", "--untracked-files=no") == ""
+    subprocess.run(
+        ["git", "fsck", "--no-dangling", "--no-progress"], cwd=root, check=True, capture_output=True
+    )
+    print(
+        f"{command}: {harness.kills} kills, {harness.completed} completed runs, "
+        f"{harness.recovered_locks} git locks recovered, {harness.fixed} repairs by check --fix"
+    )
+    assert harness.kills >= kills // 2, "the kills must mostly land while the command runs"
