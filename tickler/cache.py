@@ -20,7 +20,7 @@ from .card import Card, fold, read_card_text
 from .errors import CardError
 from .fsutil import atomic_write, is_temp_name
 
-VERSION = 2
+VERSION = 3
 _NON_DIGITS = re.compile(r"\D+")
 
 

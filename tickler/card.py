@@ -8,8 +8,10 @@ quoting, unknown keys and the body stay byte-for-byte. ``Card.parse(card.text) =
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import os
 import re
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
@@ -30,6 +32,9 @@ _LOG_ENTRY = re.compile(
 _KIND = re.compile(r"^[^\W\d][\w-]*$")
 _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 _AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+_CONFLICT = re.compile(r"^<{7}(?: |\r?$)(?s:.*?)^>{7}(?: |\r?$)", re.M)  # git's <<<<<<< ... >>>>>>>
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # raw, in the text (tab, CR and LF are fine)
+_CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a value, after YAML escapes
 
 
 # --------------------------------------------------------------------------- YAML reading
@@ -59,6 +64,34 @@ class _CardLoader(_BaseLoader):
                 )
         return super().construct_mapping(node, deep=deep)
 
+    def construct_document(self, node: yaml.Node) -> Any:
+        _refuse_aliases(node)
+        return super().construct_document(node)
+
+
+MAX_NODES = 20_000  # far more values than any card has
+
+
+def _refuse_aliases(root: yaml.Node) -> None:
+    """A card holds plain values: an alias (``*name``) is refused, so that a "billion laughs"
+    front matter can never be expanded by whatever later turns the values into text."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            raise yaml.constructor.ConstructorError(
+                None, None, "uses a YAML alias (*name); cards hold plain values", node.start_mark
+            )
+        seen.add(id(node))
+        if len(seen) > MAX_NODES:
+            raise yaml.constructor.ConstructorError(None, None, f"holds more than {MAX_NODES:,} values")
+        if isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                stack.extend((key, value))
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+
 
 _CardLoader.yaml_implicit_resolvers = {
     first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
@@ -67,7 +100,24 @@ _CardLoader.yaml_implicit_resolvers = {
 _CardLoader.add_constructor("tag:yaml.org,2002:map", _CardLoader.construct_mapping)
 
 
+class _PlainCardLoader(yaml.SafeLoader):
+    """The same rules in PyYAML's pure-Python parser, which stops a deep nesting with a
+    RecursionError where libyaml's C parser would run out of stack and crash the process."""
+
+    construct_mapping = _CardLoader.construct_mapping
+    construct_document = _CardLoader.construct_document
+
+
+_PlainCardLoader.yaml_implicit_resolvers = _CardLoader.yaml_implicit_resolvers
+_PlainCardLoader.add_constructor("tag:yaml.org,2002:map", _PlainCardLoader.construct_mapping)
+_NESTING = re.compile(r"[\[{]|(?:^|[ \t])-[ \t]")  # what can open a nested value
+
+
 def load_yaml(text: str) -> Any:
+    # Ordinary front matter goes to the fast C parser; one that could nest deeply (long, or with
+    # many brackets or dashes) goes to the pure-Python one, which fails cleanly.
+    if len(text) > 16_384 or len(_NESTING.findall(text)) > 256:
+        return yaml.load(text, Loader=_PlainCardLoader)  # noqa: S506 - a SafeLoader subclass
     return yaml.load(text, Loader=_CardLoader)  # noqa: S506 - a SafeLoader subclass
 
 
@@ -87,6 +137,20 @@ def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
     return out
 
 
+def _real_birthday(value: object) -> bool:
+    if not isinstance(value, str):
+        return False
+    match = re.fullmatch(r"\s*(\d{4}|-)-(\d{2})-(\d{2})\s*", value)
+    if not match:
+        return False
+    year = int(match[1]) if match[1] != "-" else 2000  # a leap year: --02-29 is a birthday
+    try:
+        dt.date(year, int(match[2]), int(match[3]))
+    except ValueError:
+        return False
+    return True
+
+
 # --------------------------------------------------------------------------- reading a file
 
 MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
@@ -94,13 +158,28 @@ MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is n
 
 def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
     """A card file's text; CardError (naming ``rel`` and the line) when it cannot be one."""
+    # Never through a symbolic link, and never blocking on a named pipe or a device.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read(MAX_CARD_BYTES + 1)
+        fd = os.open(path, flags)
     except FileNotFoundError:
         raise  # the caller knows what a missing card means where it looked
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise CardError("is a symbolic link; cards must be plain files in the binder", path=rel) from None
+        if exc.errno == errno.EISDIR:
+            raise CardError("is a folder, not a card file", path=rel) from None
         raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            kind = "a folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "a pipe or a device"
+            raise CardError(f"is {kind}, not a card file", path=rel)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            raw = handle.read(MAX_CARD_BYTES + 1)
+    except OSError as exc:
+        raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
+    finally:
+        os.close(fd)
     if len(raw) > MAX_CARD_BYTES:
         raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
     try:
@@ -193,6 +272,13 @@ class Card:
         ``validate=False`` reads a blank form (a template), whose ``name`` is still empty."""
         if "\x00" in text:
             raise CardError("this is a binary file, not a card", path=source)
+        if (marker := _CONFLICT.search(text)) is not None:
+            raise CardError(
+                "holds git conflict markers: a merge of this card was never finished; keep what is "
+                "right, delete the <<<<<<< ======= >>>>>>> lines (or run tickler sync)",
+                path=source,
+                line=text.count("\n", 0, marker.start()) + 1,
+            )
         opening = _OPEN.match(text)
         if not opening:
             raise CardError(
@@ -207,6 +293,10 @@ class Card:
         fm_end = closing.start()
         fm_text = text[fm_start:fm_end]
         first_line = 2  # the opening '---' is line 1
+        if (control := _CONTROL.search(fm_text)) is not None:
+            line = first_line + fm_text.count("\n", 0, control.start())
+            code = f"U+{ord(control.group()):04X}"
+            raise CardError(f"a control character ({code}) in the front matter", path=source, line=line)
         if "\t" in _indentation(fm_text):
             line = first_line + _first_tab_line(fm_text)
             raise CardError("a tab indents the front matter; YAML needs spaces", path=source, line=line)
@@ -242,6 +332,8 @@ class Card:
             raise fail("name", "the card has no 'name:'")
         if not isinstance(name, str | int | float) or isinstance(name, bool):
             raise fail("name", "'name' must be text")
+        if isinstance(name, str) and (control := _CONTROL_ANY.search(name)) is not None:
+            raise fail("name", f"'name' holds a control character (U+{ord(control.group()):04X})")
         nxt = self.fields.get("next")
         if nxt is not None:
             if not isinstance(nxt, str):
@@ -259,6 +351,11 @@ class Card:
             raise fail("tags", "'tags' must be a list like [b2b, wholesale]")
         if isinstance(tags, list) and not all(isinstance(t, str | int) for t in tags):
             raise fail("tags", "'tags' must be a list of words")
+        birthday = self.fields.get("birthday")
+        if birthday not in (None, "") and not _real_birthday(birthday):
+            raise fail(
+                "birthday", f"'birthday' must be a real date like 1971-03-14 or --03-14, not {birthday!r}"
+            )
         fixed = self.fields.get("fixed")
         if fixed is not None and not isinstance(fixed, bool):
             raise fail("fixed", "'fixed' must be true or false")

@@ -42,6 +42,15 @@ def dump_json(data: Any, out: TextIO | None = None) -> None:
 # --------------------------------------------------------------------------- text tables
 
 
+_CONTROLS = {code: "\ufffd" for code in (*range(0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """Text safe to print on a terminal: a control character (an escape sequence hidden in a
+    note, say) shows as \ufffd instead of acting on the terminal."""
+    return text if text.isprintable() else text.translate(_CONTROLS)
+
+
 def display_width(text: str) -> int:
     """Columns a string takes on a terminal (wide East Asian characters take two)."""
     if text.isascii() and text.isprintable():
@@ -104,7 +113,11 @@ def table(
     indent: str = "  ",
 ) -> list[str]:
     """Align columns; on a terminal shrink the columns named in ``shrink`` (last first) to fit."""
-    all_rows = [list(header)] + [list(r) for r in rows] if header else [list(r) for r in rows]
+    all_rows = (
+        [list(header)] + [[printable(c) for c in r] for r in rows]
+        if header
+        else [[printable(c) for c in r] for r in rows]
+    )
     if not all_rows:
         return []
     ncols = len(all_rows[0])

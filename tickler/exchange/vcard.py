@@ -10,7 +10,12 @@ from .importing import Record
 
 
 def read_records(text: str) -> tuple[list[Record], list[tuple[int, str]]]:
+    import logging
+
     import vobject
+
+    for name in ("vobject", "vobject.base"):  # its complaints come back to the user as errors
+        logging.getLogger(name).setLevel(logging.CRITICAL)
 
     starts = [i + 1 for i, line in enumerate(text.splitlines()) if line.strip().upper() == "BEGIN:VCARD"]
     records, bad = [], []
