@@ -231,6 +231,7 @@ _keys = st.from_regex(r"[a-z][a-z0-9_]{0,10}", fullmatch=True).filter(
             "owner",
             "tags",
             "fixed",
+            "birthday",
             "y",
             "n",
             "yes",
@@ -273,3 +274,24 @@ def test_edit_round_trip_changes_only_that_key(
     assert edited.fields == expected
     assert edited.body == card.body
     assert ("# who" in edited.text) == comment
+
+
+_YAMLISH = st.text(
+    alphabet="[]{}:-*&!|>'\"#\n \t%@`?,.~=<\\xyzn01925\u00e9\u0416\r\x00\x07\ufeff", max_size=160
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    head=st.sampled_from(["", "---\n", "---\nname: X\n", "\ufeff---\nname: Y\nnext: ", "---\r\nname: Z\r\n"]),
+    middle=st.one_of(_YAMLISH, st.text(max_size=120)),
+    tail=st.sampled_from(["", "\n---\n", "\n---\nnotes\n## Log\n- 2026-01-01 call: x\n"]),
+)
+def test_any_text_is_a_card_or_a_card_error(head: str, middle: str, tail: str) -> None:
+    """Whatever is in the file, parsing gives a card or a CardError naming it: never a crash."""
+    try:
+        card = Card.parse(head + middle + tail, source="days/23/x.md")
+    except CardError as exc:
+        assert str(exc).startswith("days/23/x.md")
+    else:
+        assert isinstance(card.name, str) and card.name.strip()

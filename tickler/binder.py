@@ -165,6 +165,17 @@ class Binder:
         except ValueError:
             return str(path)
 
+    def divider(self, folder: str) -> Path:
+        """The folder ``folder`` (``days/05``), made when missing. Never a symbolic link: tickler
+        does not write through one, so no card can land outside the binder."""
+        path = self.root
+        for part in folder.split("/"):
+            path = path / part
+            if path.is_symlink():
+                raise TicklerError(f"{self.rel(path)}/ is a symbolic link; tickler never writes through one")
+        path.mkdir(parents=True, exist_ok=True)
+        return path
+
     def lock(self) -> AbstractContextManager[None]:
         """The exclusive binder lock every mutating command holds."""
         return binder_lock(self.root / STATE)
@@ -249,6 +260,8 @@ class Binder:
     def card_files(self, folders: Iterable[str] = CARD_FOLDERS) -> Iterator[tuple[str, str, Path]]:
         """(folder, id, path) of every card file in ``folders``; never follows a symlink."""
         for folder in folders:
+            if linked_folder(self.root, folder):
+                continue
             try:
                 entries = list(os.scandir(self.root / folder))
             except (FileNotFoundError, NotADirectoryError):
@@ -380,7 +393,7 @@ class Binder:
             atomic_write(path, card.text.encode("utf-8"))
         target = location_for(card.next, today)
         if target != filed.folder:
-            (self.root / target).mkdir(parents=True, exist_ok=True)
+            self.divider(target)
             self.touch(path, self.path_of(target, filed.id))
             atomic_move(path, self.path_of(target, filed.id))
         return Filed(filed.id, target, card)
@@ -457,7 +470,7 @@ class Binder:
         with self.changing("tickler new") as tx:
             card_id = self.unique_id(name)
             folder = location_for(card.next, today)
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self.divider(folder)
             path = self.path_of(folder, card_id)
             if path.exists():  # pragma: no cover - unique_id checked under the same lock
                 raise TicklerError(f"{self.rel(path)} already exists")
@@ -578,7 +591,7 @@ class Binder:
         by_id: dict[str, list[str]] = {}
         by_folded: dict[str, dict[str, str]] = {}
         for entry in self.index():
-            rel = f"{entry.folder}/{entry.id}{CARD_SUFFIX}"
+            rel = f"{entry.folder}/{entry.id}{CARD_SUFFIX}" if entry.id else entry.folder
             if entry.error is not None:
                 kind = "symlink" if entry.error.message.startswith("is a symbolic link") else "malformed"
                 problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
@@ -639,7 +652,7 @@ class Binder:
                     card = copy.card.with_entry(entry)
                     atomic_write(path, card.text.encode("utf-8"))
                     target = location_for(card.next, today)
-                    (self.root / target).mkdir(parents=True, exist_ok=True)
+                    self.divider(target)
                     self.touch(path, self.path_of(target, new_id))
                     atomic_move(path, self.path_of(target, new_id))
                     done.append(
@@ -652,6 +665,12 @@ class Binder:
             tx.message = f"tickler check --fix: {len(done)} repair{'s' if len(done) != 1 else ''}"
             tx.details = done
         return done, self.check(today)
+
+
+def linked_folder(root: Path, folder: str) -> bool:
+    """Whether ``folder`` (``days/05``) or its parent is a symbolic link: never followed."""
+    top, _, rest = folder.partition("/")
+    return (root / top).is_symlink() or (bool(rest) and (root / folder).is_symlink())
 
 
 def _mark(path: Path, message: str) -> None:

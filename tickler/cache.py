@@ -116,7 +116,13 @@ class Index:
     def entries(self, folders: tuple[str, ...] | list[str]) -> Iterator[Entry]:
         """The entries folder by folder, as they are made: a caller that goes through them once
         never holds more than a folder's worth in memory."""
+        from .binder import linked_folder
+
         for folder in folders:
+            if linked_folder(self.root, folder):
+                message = "is a symbolic link; dividers must be plain folders in the binder"
+                yield Entry(folder, "", str(self.root / folder), None, CardError(message, path=folder))
+                continue
             try:
                 listing = sorted(os.scandir(self.root / folder), key=lambda e: e.name)
             except (FileNotFoundError, NotADirectoryError):
@@ -173,7 +179,11 @@ class Index:
         report problems (``check``, ``list``): a birthday line is no place for them.
         """
         out: list[tuple[str, str, str, str, str | None]] = []
+        from .binder import linked_folder
+
         for folder in folders:
+            if linked_folder(self.root, folder):
+                continue
             try:
                 listing = os.scandir(self.root / folder)
             except (FileNotFoundError, NotADirectoryError):
