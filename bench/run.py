@@ -214,14 +214,12 @@ def main() -> None:
     }
     subprocess.run([*TICKLER, "check"], cwd=spread, env=env, capture_output=True)  # builds the cache
     ours, theirs = race(roll, floor_roll, max(1, runs // 2))
-    moved = (
-        subprocess.run(
-            ["git", "show", "--stat", "--format=", "HEAD"], cwd=spread, capture_output=True, text=True
-        )
-        .stdout.strip()
-        .splitlines()[-1:]
-    )
-    row(f"roll spreading a month ({' '.join(moved)}), vs git mv + commit", ours, theirs, "<= 1.5x")
+    # The last run's commit (made by the floor, which ran last, or by tickler: the same files).
+    stat = subprocess.run(
+        ["git", "show", "--shortstat", "--format=", "HEAD"], cwd=spread, capture_output=True, text=True
+    ).stdout.split()
+    moved = stat[0] if stat else "?"
+    row(f"roll spreading a month ({moved} cards moved), vs git mv + commit", ours, theirs, "<= 1.5x")
     subprocess.run(reset, cwd=spread, check=True)
 
     print("\n| measurement | tickler | peer | ratio |\n| --- | --- | --- | --- |")

@@ -3,7 +3,7 @@ kill the binder must still hold every card exactly once, whole, with no note los
 must restore every invariant and git must still work.
 
 Seeded, so a failure can be replayed: TICKLER_CRASH_SEED. The normal run kills each of the six
-commands 30 times on a binder of 2,000 cards; the long mode asks for more:
+commands 40 times on a binder of 2,000 cards; the long mode asks for more:
 
     TICKLER_CRASH_KILLS=2000 TICKLER_CRASH_CARDS=5000 pytest tests/test_crash.py
 """
@@ -30,7 +30,7 @@ from tickler.dates import Due
 from tickler.fsutil import is_temp_name
 from tickler.setup import init_binder
 
-KILLS = int(os.environ.get("TICKLER_CRASH_KILLS", "180"))  # across the six commands
+KILLS = int(os.environ.get("TICKLER_CRASH_KILLS", "240"))  # across the six commands
 CARDS = int(os.environ.get("TICKLER_CRASH_CARDS", "2000"))
 SEED = int(os.environ.get("TICKLER_CRASH_SEED", "20261123"))
 COMMANDS = ("roll", "move", "log", "balance", "import", "sync")

@@ -27,7 +27,7 @@ from .errors import (
     TicklerError,
     UsageError,
 )
-from .fsutil import atomic_move, atomic_write, binder_lock, is_temp_name
+from .fsutil import atomic_move, atomic_write, batch_dir_syncs, binder_lock, is_temp_name
 
 if TYPE_CHECKING:
     from .cache import Entry
@@ -195,7 +195,8 @@ class Binder:
             tx = Transaction(message)
             self._tx = tx
             try:
-                yield tx
+                with batch_dir_syncs():
+                    yield tx
             finally:
                 self._tx = outer
                 try:
@@ -530,7 +531,19 @@ class Binder:
         landing = workdays.on_or_after(today)
         changes: list[Change] = []
         with self.changing("tickler roll") as tx:
-            scan = self._roll_candidates(today)
+            scan, refiles = self._roll_candidates(today)
+            for folder, card_id, due in refiles:  # only the folder changes: the text is left as it is
+                target = location_for(due, today)
+                if not dry_run:
+                    self.divider(target)
+                    source, dest = self.path_of(folder, card_id), self.path_of(target, card_id)
+                    self.touch(source, dest)
+                    try:
+                        atomic_move(source, dest)
+                    except TicklerError as exc:
+                        scan.problems.append(exc)
+                        continue
+                changes.append(Change(card_id, folder, target, due, due, "refiled"))
             contacts = self._contacts_due(scan.cards, today)
             for filed in scan.cards:
                 card = filed.card
@@ -562,19 +575,23 @@ class Binder:
         cadence = self.settings.cadence
         return bool(cadence.default or cadence.tags or cadence.segments or self.settings.repurchase_reminder)
 
-    def _roll_candidates(self, today: dt.date) -> Scan:
-        """The cards roll may change: overdue or misfiled ones (all cards when keep-in-touch
-        cadences are set, since any card may be due a contact). Others are not even read."""
+    def _roll_candidates(self, today: dt.date) -> tuple[Scan, list[tuple[str, str, Due | None]]]:
+        """The cards roll may change: the overdue ones, read in full (they get a Log entry), and
+        the misfiled ones, which only move: (folder, id, next) from the index, not read at all.
+        When keep-in-touch cadences are set any card may be due a contact: all are read."""
         if self._wants_contacts():
-            return self.scan()
+            return self.scan(), []
         scan = Scan()
+        refiles: list[tuple[str, str, Due | None]] = []
         for entry in self.index():
             due = _due_of(entry)
             if entry.error is not None:
                 scan.problems.append(entry.error)
-            elif (due is not None and due.date < today) or location_for(due, today) != entry.folder:
+            elif due is not None and due.date < today:
                 self._load_into(scan, entry.folder, entry.id)
-        return scan
+            elif location_for(due, today) != entry.folder:
+                refiles.append((entry.folder, entry.id, due))
+        return scan, refiles
 
     def _contacts_due(self, cards: list[Filed], today: dt.date) -> dict[str, Contact]:
         """Keep-in-touch contacts and repurchase calls due today (only when the settings ask)."""

@@ -19,8 +19,32 @@ from .errors import LockBusy, TicklerError
 TEMP_PREFIX = ".tickler-tmp-"
 
 
+_batched: set[Path] | None = None  # folders to fsync at the end of a batch_dir_syncs() block
+
+
+@contextlib.contextmanager
+def batch_dir_syncs() -> Iterator[None]:
+    """Within the block, each folder a rename touched is fsynced once, at the end, rather than
+    after every rename (a roll of thousands of cards would otherwise wait on thousands of syncs).
+    A rename is atomic either way; the sync only makes it durable before tickler commits."""
+    global _batched
+    if _batched is not None:
+        yield
+        return
+    _batched = set()
+    try:
+        yield
+    finally:
+        folders, _batched = _batched, None
+        for folder in sorted(folders):
+            _fsync_dir(folder)
+
+
 def _fsync_dir(folder: Path) -> None:
     # Makes the rename itself durable; not every platform lets a directory be opened.
+    if _batched is not None:
+        _batched.add(folder)
+        return
     try:
         fd = os.open(folder, os.O_RDONLY)
     except OSError:

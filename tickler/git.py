@@ -111,10 +111,12 @@ class Repo:
             tree = self.run("write-tree", env=env).stdout.decode().strip()
         if parent and tree == self.text("rev-parse", f"{parent}^{{tree}}").strip():
             return None
-        args = ["commit-tree", tree, "-m", message]
+        # The message goes through stdin: a roll of thousands of cards lists each in the body,
+        # more than one command-line argument may hold.
+        args = ["commit-tree", tree, "-F", "-"]
         if parent:
             args[2:2] = ["-p", parent]
-        commit = self.run(*args).stdout.decode().strip()
+        commit = self.run(*args, stdin=message.encode("utf-8")).stdout.decode().strip()
         update = ["update-ref", "-m", message.splitlines()[0], "HEAD", commit]
         if parent:
             update.append(parent)
