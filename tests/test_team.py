@@ -320,3 +320,22 @@ def test_an_unreadable_card_in_conflict_is_left_to_a_person(team: Team) -> None:
     assert "UU days/01/ivan-ivanov.md" in git(team.boris, "status", "--porcelain")
     text = (team.boris / "days/01/ivan-ivanov.md").read_text()
     assert "boris logged" in text and "[Ivan Ivanov" in text  # both versions are there to choose from
+
+
+def test_a_roll_of_thousands_of_cards_is_one_commit(tmp_path: Path) -> None:
+    """The commit lists every card in its body: longer than one command-line argument may be,
+    so the message must reach git another way."""
+    root = tmp_path / "big"
+    init_binder(root)
+    for n in range(3000):
+        (root / "months" / "12" / f"customer-with-a-long-id-{n:05d}.md").write_text(
+            card_text(f"Customer {n}", f"2026-12-{n % 28 + 1:02d}")
+        )
+    git(root, "add", "-A")
+    git(root, "commit", "-q", "-m", "a month of cards")
+    result = tickler(root, "roll", today="2026-12-01")
+    assert "not committed" not in result.stderr, result.stderr
+    message = git(root, "log", "-1", "--format=%B")
+    assert message.startswith("tickler roll: 3000 cards")
+    assert len(message.encode()) > 131072
+    assert git(root, "status", "--porcelain") == ""
