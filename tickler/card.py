@@ -64,8 +64,11 @@ class _CardLoader(_BaseLoader):
                 )
         return super().construct_mapping(node, deep=deep)
 
+    check_nodes = True  # load_yaml turns it off for short text without a '*' (no alias there)
+
     def construct_document(self, node: yaml.Node) -> Any:
-        _refuse_aliases(node)
+        if self.check_nodes:
+            _refuse_aliases(node)
         return super().construct_document(node)
 
 
@@ -104,21 +107,27 @@ class _PlainCardLoader(yaml.SafeLoader):
     """The same rules in PyYAML's pure-Python parser, which stops a deep nesting with a
     RecursionError where libyaml's C parser would run out of stack and crash the process."""
 
+    check_nodes = True
     construct_mapping = _CardLoader.construct_mapping
     construct_document = _CardLoader.construct_document
 
 
 _PlainCardLoader.yaml_implicit_resolvers = _CardLoader.yaml_implicit_resolvers
 _PlainCardLoader.add_constructor("tag:yaml.org,2002:map", _PlainCardLoader.construct_mapping)
-_NESTING = re.compile(r"[\[{]|(?:^|[ \t])-[ \t]")  # what can open a nested value
 
 
 def load_yaml(text: str) -> Any:
     # Ordinary front matter goes to the fast C parser; one that could nest deeply (long, or with
     # many brackets or dashes) goes to the pure-Python one, which fails cleanly.
-    if len(text) > 16_384 or len(_NESTING.findall(text)) > 256:
+    if len(text) > 16_384 or text.count("[") + text.count("{") + text.count("- ") > 256:
         return yaml.load(text, Loader=_PlainCardLoader)  # noqa: S506 - a SafeLoader subclass
-    return yaml.load(text, Loader=_CardLoader)  # noqa: S506 - a SafeLoader subclass
+    loader = _CardLoader(text)
+    # Under 16 KB there is no room for more values than the limit: only an alias needs looking for.
+    loader.check_nodes = "*" in text
+    try:
+        return loader.get_single_data()
+    finally:
+        loader.dispose()
 
 
 def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
