@@ -12,15 +12,16 @@ from __future__ import annotations
 import marshal
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .card import Card, fold, read_card_text
 from .errors import CardError
-from .fsutil import atomic_write, is_temp_name
+from .fsutil import atomic_write
 
-VERSION = 3
+VERSION = 4
 _NON_DIGITS = re.compile(r"\D+")
 
 
@@ -31,8 +32,8 @@ class Summary:
     name: str
     next: str | None  # as written
     owner: str | None
-    search: tuple[str, ...]  # folded name, id, company, email, phone, tags
-    phones: tuple[str, ...]  # digits only
+    search: str  # folded name, id, company, email, phone, tags, one per line
+    phones: str  # each phone's digits, separated by spaces
     birthday: str | None
 
     @classmethod
@@ -52,8 +53,8 @@ class Summary:
             card.name,
             nxt if isinstance(nxt, str) else None,
             card.owner,
-            tuple(fold(t) for t in texts),
-            tuple(phones),
+            "\n".join(fold(t) for t in texts),
+            " ".join(phones),
             birthday if isinstance(birthday, str) else None,
         )
 
@@ -113,9 +114,15 @@ class Index:
         except Exception:  # noqa: S110 - failing to save the cache changes no answer
             pass
 
-    def entries(self, folders: tuple[str, ...] | list[str]) -> Iterator[Entry]:
+    def entries(
+        self, folders: tuple[str, ...] | list[str], *, search: Callable[[str, str], bool] | None = None
+    ) -> Iterator[Entry]:
         """The entries folder by folder, as they are made: a caller that goes through them once
-        never holds more than a folder's worth in memory."""
+        never holds more than a folder's worth in memory.
+
+        With ``search`` (given a card's search text and phone digits), only the cards it accepts
+        are yielded (and those that cannot be read): it is asked before any object is made, so
+        that looking through a big binder costs little more than a ``stat`` per card."""
         from .binder import linked_folder
 
         for folder in folders:
@@ -124,49 +131,50 @@ class Index:
                 yield Entry(folder, "", str(self.root / folder), None, CardError(message, path=folder))
                 continue
             try:
-                listing = sorted(os.scandir(self.root / folder), key=lambda e: e.name)
+                listing = list(os.scandir(self.root / folder))
+                if search is None:  # a search's few answers are sorted by the caller
+                    listing.sort(key=lambda e: e.name)
             except (FileNotFoundError, NotADirectoryError):
                 continue
             cached = self._load(folder)
             fresh: dict[str, tuple[object, ...]] = {}
             changed = False
             for entry in listing:
-                name = entry.name
-                if not name.endswith(".md") or name.startswith(".") or is_temp_name(name):
+                name = entry.name  # hidden and temporary files start with "."
+                if name[0] == "." or not name.endswith(".md"):
                     continue
-                card_id = name[:-3]
-                path = entry.path
-                rel = f"{folder}/{name}"
-                if entry.is_symlink():
-                    yield Entry(
-                        folder,
-                        card_id,
-                        path,
-                        None,
-                        CardError("is a symbolic link; cards must be plain files in the binder", path=rel),
+                if entry.is_symlink() or entry.is_dir():
+                    message = (
+                        "is a symbolic link; cards must be plain files in the binder"
+                        if entry.is_symlink()
+                        else "is a folder, not a card file"
                     )
-                    continue
-                if entry.is_dir():
                     yield Entry(
-                        folder, card_id, path, None, CardError("is a folder, not a card file", path=rel)
+                        folder, name[:-3], entry.path, None, CardError(message, path=f"{folder}/{name}")
                     )
                     continue
                 try:
                     stat = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
-                key = (stat.st_mtime_ns, stat.st_size)
+                mtime, size = stat.st_mtime_ns, stat.st_size
                 hit = cached.get(name)
-                summary: Summary | None
-                error: CardError | None
-                decoded = _decode(hit[2], rel) if hit is not None and tuple(hit[:2]) == key else None
-                if decoded is not None:
-                    summary, error = decoded
-                else:
-                    summary, error = _read(path, rel, card_id)
+                encoded: Any = None
+                if hit is not None and hit[0] == mtime and hit[1] == size:
+                    encoded = hit[2]
+                    if not _plausible(encoded):
+                        encoded = None
+                if encoded is None:
+                    encoded = _encode(*_read(entry.path, f"{folder}/{name}", name[:-3]))
                     changed = True
-                fresh[name] = (*key, _encode(summary, error))
-                yield Entry(folder, card_id, path, summary, error)
+                fresh[name] = (mtime, size, encoded)
+                if search is not None and encoded[0] == "ok" and not search(encoded[4], encoded[5]):
+                    continue
+                rel = f"{folder}/{name}"
+                decoded = _decode(encoded, rel)
+                if decoded is None:  # pragma: no cover - _plausible let through a shape _decode refuses
+                    decoded = _read(entry.path, rel, name[:-3])
+                yield Entry(folder, name[:-3], entry.path, *decoded)
             if changed or fresh.keys() != cached.keys():
                 self._save(folder, fresh)
 
@@ -256,6 +264,15 @@ class Index:
             pass
 
 
+def _plausible(value: object) -> bool:
+    """A cached entry of the shape this version writes (anything else is read again)."""
+    if type(value) is not tuple:
+        return False
+    if len(value) == 7:
+        return value[0] == "ok" and type(value[1]) is str and type(value[4]) is str and type(value[5]) is str
+    return len(value) == 3 and value[0] == "error"
+
+
 def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
     if summary is not None:
         s = summary
@@ -271,9 +288,9 @@ def _decode(value: object, rel: str) -> tuple[Summary | None, CardError | None] 
             return None
         if value[0] == "ok":
             _, name, nxt, owner, search, phones, birthday = value
-            if not isinstance(name, str):
+            if not isinstance(name, str) or not isinstance(search, str) or not isinstance(phones, str):
                 return None
-            return Summary(name, nxt, owner, tuple(search), tuple(phones), birthday), None
+            return Summary(name, nxt, owner, search, phones, birthday), None
         if value[0] == "error":
             _, message, line = value
             return None, CardError(str(message), path=rel, line=line if isinstance(line, int) else None)

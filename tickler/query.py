@@ -130,19 +130,19 @@ def find(binder: Binder, query: str) -> Scan:
     scan = Scan()
     if not wanted:
         return scan
-    for entry in binder.index():
+    from .cache import Index
+
+    def matches(search: str, phones: str) -> bool:
+        return wanted in search or (len(digits) >= 4 and digits in phones)
+
+    for entry in Index(binder.root).entries(list(CARD_FOLDERS), search=matches):
         if entry.error is not None:
             scan.problems.append(entry.error)
             continue
-        assert entry.summary is not None
-        summary = entry.summary
-        if any(wanted in text for text in summary.search) or (
-            len(digits) >= 4 and any(digits in phone for phone in summary.phones)
-        ):
-            try:
-                scan.cards.append(binder.load(entry.folder, entry.id))
-            except TicklerError as exc:
-                scan.problems.append(exc)
+        try:
+            scan.cards.append(binder.load(entry.folder, entry.id))
+        except TicklerError as exc:
+            scan.problems.append(exc)
     scan.cards.sort(key=lambda f: f.card.name.casefold())
     return scan
 
