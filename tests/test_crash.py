@@ -2,8 +2,9 @@
 kill the binder must still hold every card exactly once, whole, with no note lost; ``check --fix``
 must restore every invariant and git must still work.
 
-Seeded, so a failure can be replayed: TICKLER_CRASH_SEED. The normal run kills each of the six
-commands 40 times on a binder of 2,000 cards; the long mode asks for more:
+Seeded, so a failure can be replayed: TICKLER_CRASH_SEED. The normal run starts each of the six
+commands 40 times on a binder of 2,000 cards and kills it after a random delay (most runs die, a
+few finish first); TICKLER_CRASH_KILLS sets the number of runs across the six, so the long mode is:
 
     TICKLER_CRASH_KILLS=2000 TICKLER_CRASH_CARDS=5000 pytest tests/test_crash.py
 """
@@ -190,7 +191,7 @@ def timing(harness: Harness, args: list[str], today: dt.date) -> float:
 @pytest.mark.parametrize("command", COMMANDS)
 def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) -> None:
     rng = random.Random(f"{SEED}-{command}")
-    kills = max(1, KILLS // len(COMMANDS))
+    rounds = max(1, KILLS // len(COMMANDS))
     root = tmp_path / "anna"
     make_binder(root, CARDS, rng)
     env = {**os.environ, "TICKLER_OWNER": "anna", "NO_COLOR": "1"}
@@ -255,7 +256,7 @@ def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) 
     timing(harness, args_for(-2), today)  # the first run also builds the cache
     within = timing(harness, args_for(-1), today) * 1.2
     harness.after(today, "the first run")
-    for i in range(kills):
+    for i in range(rounds):
         if command == "roll":
             today += dt.timedelta(days=1)
         args = args_for(i)
@@ -265,7 +266,7 @@ def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) 
         harness.after(today, f"{' '.join(args)} (round {i}, {'killed' if code is None else f'exit {code}'})")
 
     # Run once more to the end: what was killed is finished, and completed work is all there.
-    assert harness.run(args_for(kills), today, kill=False, within=0) == 0
+    assert harness.run(args_for(rounds), today, kill=False, within=0) == 0
     harness.after(today, "the last run")
     check = harness.run(["check", "--fix"], today, kill=False, within=0)
     assert check == 0
@@ -289,4 +290,4 @@ def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) 
         f"{command}: {harness.kills} kills, {harness.completed} completed runs, "
         f"{harness.recovered_locks} git locks recovered, {harness.fixed} repairs by check --fix"
     )
-    assert harness.kills >= kills // 2, "the kills must mostly land while the command runs"
+    assert harness.kills >= rounds // 2, "the kills must mostly land while the command runs"
