@@ -13,7 +13,7 @@ import os
 import re
 import stat
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -45,11 +45,18 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+
+
 class _CardLoader(_BaseLoader):
     """Safe loader that keeps dates as the text written (we parse them ourselves, with the line)
     and refuses duplicate keys instead of silently keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        # The usual case, plain text keys that all differ, needs no constructing twice.
+        texts = [k.value for k, _ in node.value if k.tag == _STR_TAG and isinstance(k, yaml.ScalarNode)]
+        if len(texts) == len(node.value) and len(set(texts)) == len(texts):
+            return super().construct_mapping(node, deep=deep)
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -202,6 +209,8 @@ def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
 
 def fold(text: str) -> str:
     """Text for matching what people type: no case, no accents (``María`` matches ``maria``)."""
+    if text.isascii():
+        return text.lower()  # no accents to take off; for ASCII, lower() is casefold()
     decomposed = unicodedata.normalize("NFD", text.casefold())
     return unicodedata.normalize("NFC", "".join(ch for ch in decomposed if not unicodedata.combining(ch)))
 
@@ -270,7 +279,12 @@ class Card:
     fields: dict[str, Any]
     fm_start: int  # offset of the first front matter line
     fm_end: int  # offset just past the last front matter line (start of the closing ---)
-    key_lines: dict[str, int] = field(compare=False)  # key -> 1-based line in the file
+
+    def key_line(self, key: str) -> int | None:
+        """The 1-based line of a top-level key in the file (worked out only when asked: for a
+        message about that key)."""
+        first_line = self.text.count("\n", 0, self.fm_start) + 1
+        return _key_lines(self.text[self.fm_start : self.fm_end], first_line).get(key)
 
     # ------------------------------------------------------------------ parsing
 
@@ -326,15 +340,14 @@ class Card:
         data = {} if data is None else data
         if not isinstance(data, dict):
             raise CardError("the front matter must be 'key: value' lines", path=source, line=first_line)
-        key_lines = _key_lines(fm_text, first_line)
-        card = cls(text=text, fields=data, fm_start=fm_start, fm_end=fm_end, key_lines=key_lines)
+        card = cls(text=text, fields=data, fm_start=fm_start, fm_end=fm_end)
         if validate:
             card._validate(source)
         return card
 
     def _validate(self, source: Any) -> None:
         def fail(key: str, message: str) -> CardError:
-            return CardError(message, path=source, line=self.key_lines.get(key))
+            return CardError(message, path=source, line=self.key_line(key))
 
         name = self.fields.get("name")
         if name is None or (isinstance(name, str) and not name.strip()):
