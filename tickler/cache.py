@@ -114,15 +114,14 @@ class Index:
         except Exception:  # noqa: S110 - failing to save the cache changes no answer
             pass
 
-    def entries(
-        self, folders: tuple[str, ...] | list[str], *, search: Callable[[str, str], bool] | None = None
-    ) -> Iterator[Entry]:
+    def entries(self, folders: tuple[str, ...] | list[str], *, only: Filter | None = None) -> Iterator[Entry]:
         """The entries folder by folder, as they are made: a caller that goes through them once
         never holds more than a folder's worth in memory.
 
-        With ``search`` (given a card's search text and phone digits), only the cards it accepts
-        are yielded (and those that cannot be read): it is asked before any object is made, so
-        that looking through a big binder costs little more than a ``stat`` per card."""
+        With ``only`` (``matching_text``, ``with_birthday``), a readable card is yielded only when
+        the filter accepts its cached summary; the filter is asked before any object is made, so
+        that looking through a big binder costs little more than a ``stat`` per card. Cards that
+        cannot be read are always yielded, as problems."""
         from .binder import linked_folder
 
         for folder in folders:
@@ -132,7 +131,7 @@ class Index:
                 continue
             try:
                 listing = list(os.scandir(self.root / folder))
-                if search is None:  # a search's few answers are sorted by the caller
+                if only is None:  # a filter's few answers are sorted by the caller
                     listing.sort(key=lambda e: e.name)
             except (FileNotFoundError, NotADirectoryError):
                 continue
@@ -168,109 +167,42 @@ class Index:
                     encoded = _encode(*_read(entry.path, f"{folder}/{name}", name[:-3]))
                     changed = True
                 fresh[name] = (mtime, size, encoded)
-                if search is not None and encoded[0] == "ok" and not search(encoded[4], encoded[5]):
+                if only is not None and encoded[0] == "ok" and not only(encoded):
                     continue
-                rel = f"{folder}/{name}"
-                decoded = _decode(encoded, rel)
-                if decoded is None:  # pragma: no cover - _plausible let through a shape _decode refuses
-                    decoded = _read(entry.path, rel, name[:-3])
-                yield Entry(folder, name[:-3], entry.path, *decoded)
+                yield Entry(folder, name[:-3], entry.path, *_decode(encoded, f"{folder}/{name}"))
             if changed or fresh.keys() != cached.keys():
                 self._save(folder, fresh)
 
-    def birthdays(self, folders: tuple[str, ...] | list[str]) -> list[tuple[str, str, str, str, str | None]]:
-        """(folder, id, birthday, name, owner) of every card in ``folders`` that has a ``birthday``.
 
-        Birthdays do not move with ``next``, so they are looked for in every folder; this pass keeps
-        its own small cache (file name -> mtime, size, birthday, name, owner) so that it costs one ``stat``
-        per card and no decoding of whole summaries. A card it cannot read is left to the commands that
-        report problems (``check``, ``list``): a birthday line is no place for them.
-        """
-        out: list[tuple[str, str, str, str, str | None]] = []
-        from .binder import linked_folder
+Filter = Callable[[tuple[Any, ...]], bool]  # asked of a cached ("ok", ...) entry
 
-        for folder in folders:
-            if linked_folder(self.root, folder):
-                continue
-            try:
-                listing = os.scandir(self.root / folder)
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            cache_file = self.state / f"{folder.replace('/', '-')}.birthdays.v{VERSION}"
-            cached = self._load_plain(cache_file)
-            summaries: dict[str, tuple[object, ...]] | None = None  # the folder's main cache
-            fresh: dict[str, tuple[int, int, str | None, str, str | None]] = {}
-            changed = False
-            with listing:
-                for entry in listing:
-                    name = entry.name  # hidden and temporary files start with "."
-                    if name[0] == "." or not name.endswith(".md"):
-                        continue
-                    try:
-                        if entry.is_symlink() or entry.is_dir():
-                            continue
-                        stat = entry.stat(follow_symlinks=False)
-                    except OSError:
-                        continue
-                    key = (stat.st_mtime_ns, stat.st_size)
-                    hit = cached.get(name)
-                    if (
-                        type(hit) is tuple
-                        and hit[:2] == key
-                        and len(hit) == 5
-                        and (hit[2] is None or type(hit[2]) is str)
-                        and type(hit[3]) is str
-                        and (hit[4] is None or type(hit[4]) is str)
-                    ):
-                        birthday, person, owner = hit[2], hit[3], hit[4]
-                    else:
-                        changed = True
-                        if summaries is None:
-                            summaries = self._load(folder)
-                        full = summaries.get(name)
-                        decoded = (
-                            _decode(full[2], name) if full is not None and tuple(full[:2]) == key else None
-                        )
-                        if decoded is None:
-                            decoded = _read(entry.path, f"{folder}/{name}", name[:-3])
-                        summary = decoded[0]
-                        birthday = summary.birthday if summary is not None else None
-                        person = summary.name if summary is not None else ""
-                        owner = summary.owner if summary is not None else None
-                    fresh[name] = (*key, birthday, person, owner)
-                    if birthday is not None:
-                        out.append((folder, name[:-3], birthday, person, owner))
-            if changed or fresh.keys() != cached.keys():
-                self._save_plain(cache_file, fresh)
-        out.sort(key=lambda found: (found[0], found[1]))
-        return out
 
-    def _load_plain(self, path: Path) -> dict[str, object]:
-        if not self.use_cache:
-            return {}
-        try:
-            data = marshal.loads(path.read_bytes())  # noqa: S302 - plain values only, see _load
-        except (OSError, ValueError, EOFError, TypeError):
-            return {}
-        return data if isinstance(data, dict) else {}
+def matching_text(wanted: str, digits: str) -> Filter:
+    """Cards whose folded name, id, company, email or tags hold ``wanted``, or whose phone holds
+    ``digits`` (when at least four are given)."""
+    return lambda encoded: wanted in encoded[4] or (len(digits) >= 4 and digits in encoded[5])
 
-    def _save_plain(self, path: Path, data: dict[str, tuple[int, int, str | None, str, str | None]]) -> None:
-        if not self.use_cache:
-            return
-        try:
-            self.state.mkdir(parents=True, exist_ok=True)
-            atomic_write(path, marshal.dumps(data))
-        except Exception:  # noqa: S110 - failing to save the cache changes no answer
-            pass
+
+def with_birthday(month_days: set[str] | None) -> Filter:
+    """Cards with a ``birthday`` whose ``MM-DD`` is in ``month_days`` (any, with None)."""
+    if month_days is None:
+        return lambda encoded: encoded[6] is not None
+    return lambda encoded: encoded[6] is not None and encoded[6].strip()[-5:] in month_days
 
 
 def _plausible(value: object) -> bool:
-    """A cached entry of the shape this version writes (anything else is read again)."""
+    """A cached entry of the shape this version writes; anything else is read again."""
     if type(value) is not tuple:
         return False
     if len(value) == 7:
-        return value[0] == "ok" and type(value[1]) is str and type(value[4]) is str and type(value[5]) is str
-    return len(value) == 3 and value[0] == "error"
+        return (
+            value[0] == "ok"
+            and type(value[1]) is str
+            and all(v is None or type(v) is str for v in (value[2], value[3], value[6]))
+            and type(value[4]) is str
+            and type(value[5]) is str
+        )
+    return len(value) == 3 and value[0] == "error" and type(value[1]) is str
 
 
 def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
@@ -281,19 +213,10 @@ def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, .
     return ("error", error.message, error.line)
 
 
-def _decode(value: object, rel: str) -> tuple[Summary | None, CardError | None] | None:
-    """A cached entry, or None when it is not one this version wrote (then the file is read)."""
-    try:
-        if not isinstance(value, tuple):
-            return None
-        if value[0] == "ok":
-            _, name, nxt, owner, search, phones, birthday = value
-            if not isinstance(name, str) or not isinstance(search, str) or not isinstance(phones, str):
-                return None
-            return Summary(name, nxt, owner, search, phones, birthday), None
-        if value[0] == "error":
-            _, message, line = value
-            return None, CardError(str(message), path=rel, line=line if isinstance(line, int) else None)
-    except (ValueError, TypeError, IndexError):
-        pass
-    return None
+def _decode(value: tuple[Any, ...], rel: str) -> tuple[Summary | None, CardError | None]:
+    """An entry ``_plausible`` accepted (or ``_encode`` just made)."""
+    if value[0] == "ok":
+        _, name, nxt, owner, search, phones, birthday = value
+        return Summary(name, nxt, owner, search, phones, birthday), None
+    _, message, line = value
+    return None, CardError(message, path=rel, line=line if isinstance(line, int) else None)

@@ -6,13 +6,10 @@ import datetime as dt
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, TypeVar
+from typing import TypeVar
 
 from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, location_for
 from .card import Card, fold
-
-if TYPE_CHECKING:
-    pass
 from .config import current_user, owner_matches
 from .dates import Due, add_months
 from .errors import DateError, TicklerError
@@ -130,12 +127,9 @@ def find(binder: Binder, query: str) -> Scan:
     scan = Scan()
     if not wanted:
         return scan
-    from .cache import Index
+    from .cache import Index, matching_text
 
-    def matches(search: str, phones: str) -> bool:
-        return wanted in search or (len(digits) >= 4 and digits in phones)
-
-    for entry in Index(binder.root).entries(list(CARD_FOLDERS), search=matches):
+    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=matching_text(wanted, digits)):
         if entry.error is not None:
             scan.problems.append(entry.error)
             continue
@@ -181,23 +175,24 @@ def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
 
 def birthdays(binder: Binder, start: dt.date, end: dt.date, owners: Owners | None = None) -> list[Birthday]:
     """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``).
-    The names come from the cache, so no card is read."""
-    from .cache import Index
+    The cache says which cards have one on those days, with their names, so no card is read."""
+    from .cache import Index, with_birthday
 
-    # A quick look at the month and day first: most birthdays are nowhere near the range.
-    days = {(start + dt.timedelta(days=i)).strftime("%m-%d") for i in range((end - start).days + 1)}
-    if "02-28" in days:
+    span = (end - start).days + 1
+    days = {(start + dt.timedelta(days=i)).strftime("%m-%d") for i in range(span)} if span < 366 else None
+    if days is not None and "02-28" in days:
         days.add("02-29")  # kept on 28 February in common years
     found = []
-    for folder, card_id, value, name, owner in Index(binder.root).birthdays(CARD_FOLDERS):
-        if len(days) < 366 and value.strip()[-5:] not in days:
-            continue
+    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=with_birthday(days)):
+        if entry.summary is None or entry.summary.birthday is None:
+            continue  # a card that cannot be read: check and the listings report it
+        value = entry.summary.birthday
         on = birthday_on(value, start, end)
         if on is None:
             continue
         year = value.strip()[:4]
         age = on.year - int(year) if year.isdigit() else None
-        found.append(Birthday(card_id, folder, name, owner, on, age))
+        found.append(Birthday(entry.id, entry.folder, entry.summary.name, entry.summary.owner, on, age))
     if owners is not None:
         found = owners.keep(binder, found, lambda b: b.owner)
     return sorted(found, key=lambda b: (b.on, b.name.casefold(), b.id))
