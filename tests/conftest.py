@@ -100,7 +100,11 @@ def card_files(root: Path) -> list[str]:
 @pytest.fixture
 def sample_binder(tmp_path: Path) -> Path:
     """A copy of the repository's sample binder."""
-    root = tmp_path / "sample"
+    return copy_sample(tmp_path / "sample")
+
+
+def copy_sample(root: Path) -> Path:
+    """The repository's sample binder, copied to ``root``."""
     root.mkdir()
     for name in ("cards", "days", "months", "templates"):
         shutil.copytree(REPO / name, root / name)

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import REPO, installed_tickler, snapshot
+from conftest import copy_sample, installed_tickler, snapshot
 
 CATALOGUE = tomllib.loads((Path(__file__).parent / "bad_inputs" / "catalogue.toml").read_text("utf-8"))
 TICKLER = installed_tickler()
@@ -32,12 +32,7 @@ def world() -> Iterator[Path]:
     """A copy of the sample binder in a folder any user may enter (for the cases run as nobody)."""
     top = Path(tempfile.mkdtemp(prefix="tickler-bad-"))
     os.chmod(top, 0o755)
-    root = top / "binder"
-    root.mkdir()
-    for name in ("cards", "days", "months", "templates"):
-        shutil.copytree(REPO / name, root / name)
-    shutil.copy(REPO / "tickler.toml", root / "tickler.toml")
-    yield root
+    yield copy_sample(top / "binder")
     for path in [top, *top.rglob("*")]:
         if not path.is_symlink():
             os.chmod(path, 0o755 if path.is_dir() else 0o644)

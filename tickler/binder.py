@@ -168,11 +168,9 @@ class Binder:
     def divider(self, folder: str) -> Path:
         """The folder ``folder`` (``days/05``), made when missing. Never a symbolic link: tickler
         does not write through one, so no card can land outside the binder."""
-        path = self.root
-        for part in folder.split("/"):
-            path = path / part
-            if path.is_symlink():
-                raise TicklerError(f"{self.rel(path)}/ is a symbolic link; tickler never writes through one")
+        if linked_folder(self.root, folder):
+            raise TicklerError(f"{folder}/ is a symbolic link; tickler never writes through one")
+        path = self.root / folder
         path.mkdir(parents=True, exist_ok=True)
         return path
 

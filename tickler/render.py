@@ -113,11 +113,8 @@ def table(
     indent: str = "  ",
 ) -> list[str]:
     """Align columns; on a terminal shrink the columns named in ``shrink`` (last first) to fit."""
-    all_rows = (
-        [list(header)] + [[printable(c) for c in r] for r in rows]
-        if header
-        else [[printable(c) for c in r] for r in rows]
-    )
+    body = [[printable(cell) for cell in row] for row in rows]
+    all_rows = [list(header), *body] if header else body
     if not all_rows:
         return []
     ncols = len(all_rows[0])
