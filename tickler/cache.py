@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .card import Card, fold, read_card_text
+from .card import FOLDER_CARD, SYMLINK_CARD, Card, fold, read_card_text
 from .errors import CardError
 from .fsutil import atomic_write
 
@@ -143,11 +143,7 @@ class Index:
                 if name[0] == "." or not name.endswith(".md"):
                     continue
                 if entry.is_symlink() or entry.is_dir():
-                    message = (
-                        "is a symbolic link; cards must be plain files in the binder"
-                        if entry.is_symlink()
-                        else "is a folder, not a card file"
-                    )
+                    message = SYMLINK_CARD if entry.is_symlink() else FOLDER_CARD
                     yield Entry(
                         folder, name[:-3], entry.path, None, CardError(message, path=f"{folder}/{name}")
                     )

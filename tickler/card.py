@@ -153,21 +153,25 @@ def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
     return out
 
 
-def _real_birthday(value: object) -> bool:
+def parse_birthday(value: object) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a real ``birthday`` (``1971-03-14`` or ``--03-14``), else None."""
     if not isinstance(value, str):
-        return False
-    match = re.fullmatch(r"\s*(\d{4}|-)-(\d{2})-(\d{2})\s*", value)
+        return None
+    match = re.fullmatch(r"\s*(?:(\d{4})|-)-(\d{2})-(\d{2})\s*", value)
     if not match:
-        return False
-    year = int(match[1]) if match[1] != "-" else 2000  # a leap year: --02-29 is a birthday
+        return None
+    year, month, day = (int(match[1]) if match[1] else None), int(match[2]), int(match[3])
     try:
-        dt.date(year, int(match[2]), int(match[3]))
+        dt.date(year or 2000, month, day)  # 2000 is a leap year: --02-29 is a birthday
     except ValueError:
-        return False
-    return True
+        return None
+    return year, month, day
 
 
 # --------------------------------------------------------------------------- reading a file
+
+SYMLINK_CARD = "is a symbolic link; cards must be plain files in the binder"
+FOLDER_CARD = "is a folder, not a card file"
 
 MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
 
@@ -181,15 +185,14 @@ def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
     except FileNotFoundError:
         raise  # the caller knows what a missing card means where it looked
     except OSError as exc:
-        if exc.errno == errno.ELOOP:
-            raise CardError("is a symbolic link; cards must be plain files in the binder", path=rel) from None
-        if exc.errno == errno.EISDIR:
-            raise CardError("is a folder, not a card file", path=rel) from None
-        raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
+        message = SYMLINK_CARD if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror}"
+        raise CardError(message, path=rel) from None
     try:
-        if not stat.S_ISREG(os.fstat(fd).st_mode):
-            kind = "a folder" if stat.S_ISDIR(os.fstat(fd).st_mode) else "a pipe or a device"
-            raise CardError(f"is {kind}, not a card file", path=rel)
+        mode = os.fstat(fd).st_mode
+        if not stat.S_ISREG(mode):
+            raise CardError(
+                FOLDER_CARD if stat.S_ISDIR(mode) else "is a pipe or a device, not a card file", path=rel
+            )
         with os.fdopen(fd, "rb", closefd=False) as handle:
             raw = handle.read(MAX_CARD_BYTES + 1)
     except OSError as exc:
@@ -374,7 +377,7 @@ class Card:
         if isinstance(tags, list) and not all(isinstance(t, str | int) for t in tags):
             raise fail("tags", "'tags' must be a list of words")
         birthday = self.fields.get("birthday")
-        if birthday not in (None, "") and not _real_birthday(birthday):
+        if birthday not in (None, "") and parse_birthday(birthday) is None:
             raise fail(
                 "birthday", f"'birthday' must be a real date like 1971-03-14 or --03-14, not {birthday!r}"
             )

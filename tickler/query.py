@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, location_for
-from .card import Card, fold
+from .card import Card, fold, parse_birthday
 from .config import current_user, owner_matches
 from .dates import Due, add_months
 from .errors import DateError, TicklerError
@@ -155,12 +155,10 @@ def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
     """When a ``birthday`` (``1971-03-14`` or ``--03-14``) falls from ``start`` to ``end``.
 
     A 29 February birthday is kept on 28 February in common years."""
-    if not isinstance(value, str):
+    parsed = parse_birthday(value)
+    if parsed is None:
         return None
-    match = re.fullmatch(r"\s*(?:(\d{4})|-)-(\d{2})-(\d{2})\s*", value)
-    if not match:
-        return None
-    month, day = int(match[2]), int(match[3])
+    _, month, day = parsed
     for year in range(start.year, end.year + 1):
         try:
             on = dt.date(year, month, day)
@@ -190,8 +188,8 @@ def birthdays(binder: Binder, start: dt.date, end: dt.date, owners: Owners | Non
         on = birthday_on(value, start, end)
         if on is None:
             continue
-        year = value.strip()[:4]
-        age = on.year - int(year) if year.isdigit() else None
+        born = parse_birthday(value)
+        age = on.year - born[0] if born is not None and born[0] is not None else None
         found.append(Birthday(entry.id, entry.folder, entry.summary.name, entry.summary.owner, on, age))
     if owners is not None:
         found = owners.keep(binder, found, lambda b: b.owner)
