@@ -274,6 +274,16 @@ def test_birthdays_in_today_and_agenda(binder: Path, run: Run) -> None:
     assert any("Today Person" in line for line in agenda if "Mon 23 Nov" in line)
 
 
+def test_a_long_birthday_line_is_cut_with_a_count(binder: Path, run: Run) -> None:
+    for n in range(15):  # fifteen birthdays on the coming days: more than a line can show
+        write_card(binder, "cards", f"b{n:02d}", card_text(f"Person {n:02d}", None, "birthday: --11-24"))
+    line = run("today").stdout.splitlines()[-1]
+    shown = [f"Person {n:02d} (Tue 24 Nov)" for n in range(12)]
+    assert line == "Birthdays: " + "; ".join(shown) + "; and 3 more (tickler agenda lists them by day)"
+    agenda = run("agenda", "--days", "3").stdout
+    assert all(f"Person {n:02d}" in agenda for n in range(15))
+
+
 def test_cadence_settings_are_checked(binder: Path, run: Run) -> None:
     (binder / "tickler.toml").write_text('[cadence]\ndefault = ["letter every now and then"]\n')
     result = run("roll")

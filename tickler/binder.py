@@ -10,7 +10,7 @@ import datetime as dt
 import os
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from .card import Card, fold, format_entry, is_reserved_id, read_card_text, slugify
 from .config import Settings, load_settings
-from .dates import Due, window_end
+from .dates import Due, parse_due, window_end
 from .errors import (
     AmbiguousCard,
     BinderNotFound,
@@ -59,6 +59,20 @@ def location_for(due: Due | None, today: dt.date) -> str:
     if due.date < window_end(today):
         return f"{DAYS}/{due.date.day:02d}"
     return f"{MONTHS}/{due.date.month:02d}"
+
+
+def filer(today: dt.date) -> Callable[[str | None], str]:
+    """``location_for`` over the cache's written ``next`` (YYYY-MM-DD[ HH:MM]), remembered per
+    value: a pass over a big binder meets a few hundred dates, not a hundred thousand."""
+    seen: dict[str | None, str] = {}
+
+    def folder_for(text: str | None) -> str:
+        folder = seen.get(text)
+        if folder is None:
+            folder = seen[text] = location_for(None if text is None else parse_due(text), today)
+        return folder
+
+    return folder_for
 
 
 @dataclass(frozen=True)
@@ -311,10 +325,10 @@ class Binder:
             if entry.error is not None:
                 result.problems.append(entry.error)
             elif due is not None and due.date <= today:
-                self._load_into(result, entry.folder, entry.id)
+                self.load_into(result, entry.folder, entry.id)
         return result
 
-    def _load_into(self, scan: Scan, folder: str, card_id: str) -> None:
+    def load_into(self, scan: Scan, folder: str, card_id: str) -> None:
         try:
             scan.cards.append(self.load(folder, card_id))
         except TicklerError as exc:
@@ -526,14 +540,18 @@ class Binder:
         changes: list[Change] = []
         with self.changing("tickler roll") as tx:
             scan, refiles = self._roll_candidates(today)
+            dividers: dict[str, Path] = {}  # each made (and checked for a link) once
             for folder, card_id, due in refiles:  # only the folder changes: the text is left as it is
                 target = location_for(due, today)
                 if not dry_run:
-                    self.divider(target)
-                    source, dest = self.path_of(folder, card_id), self.path_of(target, card_id)
-                    self.touch(source, dest)
+                    for f in (folder, target):
+                        if f not in dividers:
+                            dividers[f] = self.divider(f)
+                    name = card_id + CARD_SUFFIX
+                    if self._tx is not None:
+                        self._tx.paths.update((f"{folder}/{name}", f"{target}/{name}"))
                     try:
-                        atomic_move(source, dest)
+                        atomic_move(dividers[folder] / name, dividers[target] / name)
                     except TicklerError as exc:
                         scan.problems.append(exc)
                         continue
@@ -575,16 +593,25 @@ class Binder:
         When keep-in-touch cadences are set any card may be due a contact: all are read."""
         if self._wants_contacts():
             return self.scan(), []
+        from .cache import Index, overdue_or_misfiled
+
         scan = Scan()
         refiles: list[tuple[str, str, Due | None]] = []
-        for entry in self.index():
-            due = _due_of(entry)
-            if entry.error is not None:
-                scan.problems.append(entry.error)
-            elif due is not None and due.date < today:
-                self._load_into(scan, entry.folder, entry.id)
-            elif location_for(due, today) != entry.folder:
-                refiles.append((entry.folder, entry.id, due))
+        folder_for = filer(today)
+        first = today.isoformat()
+        index = Index(self.root)
+        for folder in CARD_FOLDERS:
+            for entry in index.entries([folder], only=overdue_or_misfiled(first, folder, folder_for)):
+                if entry.error is not None:
+                    scan.problems.append(entry.error)
+                    continue
+                due = _due_of(entry)
+                if due is not None and due.date < today:
+                    self.load_into(scan, entry.folder, entry.id)
+                else:
+                    refiles.append((entry.folder, entry.id, due))
+        scan.cards.sort(key=lambda f: (f.folder, f.id))  # the folders' order, as a listing gives it
+        refiles.sort(key=lambda r: (r[0], r[1]))
         return scan, refiles
 
     def _contacts_due(self, cards: list[Filed], today: dt.date) -> dict[str, Contact]:
@@ -601,6 +628,7 @@ class Binder:
         problems: list[Problem] = []
         by_id: dict[str, list[str]] = {}
         by_folded: dict[str, dict[str, str]] = {}
+        folder_for = filer(today)
         for entry in self.index():
             rel = f"{entry.folder}/{entry.id}{CARD_SUFFIX}" if entry.id else entry.folder
             if entry.error is not None:
@@ -609,9 +637,9 @@ class Binder:
                 continue
             by_id.setdefault(entry.id, []).append(rel)
             by_folded.setdefault(unicodedata.normalize("NFC", entry.id).casefold(), {})[entry.id] = rel
-            due = _due_of(entry)
-            target = location_for(due, today)
+            target = folder_for(entry.summary.next if entry.summary else None)
             if target != entry.folder:
+                due = _due_of(entry)
                 why = f"next is {due}" if due else "it has no follow-up date"
                 problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
         for card_id, places in by_id.items():

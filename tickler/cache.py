@@ -2,16 +2,18 @@
 
 It lives in ``.tickler/cache/``, one file per folder, keyed by each card file's (name, mtime_ns,
 size). The files stay the only truth: an entry is used only while its file's size and mtime are
-unchanged, a cache that is missing, corrupt, or from another version is rebuilt, and deleting it
-changes no answer (only the time taken). It stores data only (marshal of plain values), nothing
-that can run.
+unchanged, a cache that is missing, corrupt (it carries a checksum), or from another version is
+rebuilt, and deleting it changes no answer (only the time taken). It stores data only (marshal of
+plain values), nothing that can run.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import marshal
 import os
 import re
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,8 +23,29 @@ from .card import FOLDER_CARD, SYMLINK_CARD, Card, fold, read_card_text
 from .errors import CardError
 from .fsutil import atomic_write
 
-VERSION = 4
+VERSION = 5
 _NON_DIGITS = re.compile(r"\D+")
+_SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
+
+Row = tuple[str, str, str, str]  # what a listing shows of a card: company, phone, action, last word
+
+
+def row_of(card: Card) -> Row:
+    """The columns a card table shows besides the date and the name."""
+    last = card.last_entry(skip=_SKIPPED_IN_LAST)
+    last_text = ""
+    if last is not None:
+        last_text = f"{last.date.isoformat()} {last.kind}"
+        if last.amount is not None:
+            last_text += f" {last.amount}"
+        last_text += f": {last.text}" if last.text else ""
+    company, phone = card.get("company"), card.get("phone")
+    return (
+        str(company) if company is not None else "",
+        str(phone) if phone is not None else "",
+        card.action or "",
+        last_text,
+    )
 
 
 @dataclass(frozen=True)
@@ -30,14 +53,15 @@ class Summary:
     """What listings need to know of a card without reading it again."""
 
     name: str
-    next: str | None  # as written
+    next: str | None  # normalised: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]
     owner: str | None
     search: str  # folded name, id, company, email, phone, tags, one per line
     phones: str  # each phone's digits, separated by spaces
     birthday: str | None
+    row: Row | None = None  # made when a listing first shows the card (see Index.entries)
 
     @classmethod
-    def of(cls, card_id: str, card: Card) -> Summary:
+    def of(cls, card_id: str, card: Card, *, with_row: bool = False) -> Summary:
         texts = [card.name, card_id, *card.tags]
         phones = []
         for key in ("company", "email", "phone"):
@@ -48,14 +72,15 @@ class Summary:
                     if key == "phone":
                         phones.append(_NON_DIGITS.sub("", str(item)))
         birthday = card.get("birthday")
-        nxt = card.fields.get("next")
+        due = card.next
         return cls(
             card.name,
-            nxt if isinstance(nxt, str) else None,
+            str(due) if due is not None else None,
             card.owner,
             "\n".join(fold(t) for t in texts),
             " ".join(phones),
             birthday if isinstance(birthday, str) else None,
+            row_of(card) if with_row else None,
         )
 
 
@@ -68,9 +93,12 @@ class Entry:
     error: CardError | None
 
 
-def _read(path: str, rel: str, card_id: str) -> tuple[Summary | None, CardError | None]:
+def _read(
+    path: str, rel: str, card_id: str, with_row: bool = False
+) -> tuple[Summary | None, CardError | None]:
     try:
-        return Summary.of(card_id, Card.parse(read_card_text(path, rel), source=rel)), None
+        card = Card.parse(read_card_text(path, rel), source=rel)
+        return Summary.of(card_id, card, with_row=with_row), None
     except CardError as exc:
         return None, exc
     except FileNotFoundError:
@@ -88,14 +116,21 @@ class Index:
     def _cache_file(self, folder: str) -> Path:
         return self.state / f"{folder.replace('/', '-')}.v{VERSION}"
 
-    def _load(self, folder: str) -> dict[str, tuple[object, ...]]:
+    def _load(self, folder: str) -> dict[str, tuple[Any, ...]]:
         if not self.use_cache:
             return {}
         try:
-            # marshal builds plain values (a code object it might hold is never run); any shape
-            # other than the one written here is ignored and the folder is read again.
-            data = marshal.loads(self._cache_file(folder).read_bytes())  # noqa: S302
-        except (OSError, ValueError, EOFError, TypeError):
+            raw = self._cache_file(folder).read_bytes()
+        except OSError:
+            return {}
+        # A checksum guards against a damaged file; marshal builds plain values (a code object it
+        # might hold is never run). Anything but the shape written here reads the folder again.
+        payload = memoryview(raw)[4:]
+        if len(raw) < 4 or zlib.crc32(payload) != int.from_bytes(raw[:4], "big"):
+            return {}
+        try:
+            data = marshal.loads(payload)  # noqa: S302
+        except (ValueError, EOFError, TypeError):
             return {}
         if (
             not isinstance(data, dict)
@@ -105,23 +140,38 @@ class Index:
             return {}
         return data["cards"]  # type: ignore[no-any-return]
 
-    def _save(self, folder: str, cards: dict[str, tuple[object, ...]]) -> None:
+    def _save(self, folder: str, cards: dict[str, tuple[Any, ...]]) -> None:
         if not self.use_cache:
             return
+        payload = marshal.dumps({"version": VERSION, "cards": cards})
+        target = self._cache_file(folder)
         try:
-            self.state.mkdir(parents=True, exist_ok=True)
-            atomic_write(self._cache_file(folder), marshal.dumps({"version": VERSION, "cards": cards}))
+            if not target.exists():  # a first build: files an older version left go
+                self.state.mkdir(parents=True, exist_ok=True)
+                for old in self.state.glob(target.name.split(".")[0] + ".*"):
+                    if not old.name.startswith("."):
+                        old.unlink()
+            data = zlib.crc32(payload).to_bytes(4, "big") + payload
+            atomic_write(target, data, durable=False)
         except Exception:  # noqa: S110 - failing to save the cache changes no answer
             pass
 
-    def entries(self, folders: tuple[str, ...] | list[str], *, only: Filter | None = None) -> Iterator[Entry]:
+    def entries(
+        self,
+        folders: tuple[str, ...] | list[str],
+        *,
+        only: Filter | None = None,
+        rows: Filter | None = None,
+    ) -> Iterator[Entry]:
         """The entries folder by folder, as they are made: a caller that goes through them once
         never holds more than a folder's worth in memory.
 
-        With ``only`` (``matching_text``, ``with_birthday``), a readable card is yielded only when
-        the filter accepts its cached summary; the filter is asked before any object is made, so
-        that looking through a big binder costs little more than a ``stat`` per card. Cards that
-        cannot be read are always yielded, as problems."""
+        With ``only`` (``matching_text``, ``with_birthday``, ``due_by``), a readable card is
+        yielded only when the filter accepts its cached summary; the filter is asked before any
+        object is made, so that looking through a big binder costs little more than a ``stat``
+        per card. Cards that cannot be read are always yielded, as problems. The yielded cards
+        that ``rows`` accepts come with their table row (``Summary.row``), read from the card
+        once and then kept in the cache with the rest."""
         from .binder import linked_folder
 
         for folder in folders:
@@ -136,36 +186,50 @@ class Index:
             except (FileNotFoundError, NotADirectoryError):
                 continue
             cached = self._load(folder)
-            fresh: dict[str, tuple[object, ...]] = {}
+            fresh: dict[str, tuple[Any, ...]] = {}
             changed = False
             for entry in listing:
                 name = entry.name  # hidden and temporary files start with "."
                 if name[0] == "." or not name.endswith(".md"):
                     continue
-                if entry.is_symlink() or entry.is_dir():
+                if not entry.is_file(follow_symlinks=False) and (entry.is_symlink() or entry.is_dir()):
                     message = SYMLINK_CARD if entry.is_symlink() else FOLDER_CARD
                     yield Entry(
                         folder, name[:-3], entry.path, None, CardError(message, path=f"{folder}/{name}")
                     )
-                    continue
+                    continue  # (a pipe or a device goes on, to be refused when read)
                 try:
                     stat = entry.stat(follow_symlinks=False)
                 except OSError:
                     continue
                 mtime, size = stat.st_mtime_ns, stat.st_size
-                hit = cached.get(name)
+                hit: Any = cached.get(name)
                 encoded: Any = None
-                if hit is not None and hit[0] == mtime and hit[1] == size:
-                    encoded = hit[2]
-                    if not _plausible(encoded):
+                if hit is not None:
+                    try:  # the checksum vouches for the file; an entry of another shape is read again
+                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == 8 or hit[2][0] == "error"):
+                            encoded = hit[2]
+                            skip = only is not None and encoded[0] == "ok" and not only(encoded)
+                    except (TypeError, LookupError, AttributeError):
                         encoded = None
                 if encoded is None:
                     encoded = _encode(*_read(entry.path, f"{folder}/{name}", name[:-3]))
+                    skip = only is not None and encoded[0] == "ok" and not only(encoded)
+                    hit = (mtime, size, encoded)
                     changed = True
-                fresh[name] = (mtime, size, encoded)
-                if only is not None and encoded[0] == "ok" and not only(encoded):
+                fresh[name] = hit
+                if skip:
                     continue
-                yield Entry(folder, name[:-3], entry.path, *_decode(encoded, f"{folder}/{name}"))
+                decoded = _decode(encoded, f"{folder}/{name}")
+                if decoded is None or (
+                    rows is not None and encoded[0] == "ok" and encoded[7] is None and rows(encoded)
+                ):  # a shape this version never writes, or a row wanted for the first time
+                    encoded = _encode(*_read(entry.path, f"{folder}/{name}", name[:-3], rows is not None))
+                    decoded = _decode(encoded, f"{folder}/{name}")
+                    assert decoded is not None
+                    fresh[name] = (mtime, size, encoded)
+                    changed = True
+                yield Entry(folder, name[:-3], entry.path, *decoded)
             if changed or fresh.keys() != cached.keys():
                 self._save(folder, fresh)
 
@@ -186,33 +250,50 @@ def with_birthday(month_days: set[str] | None) -> Filter:
     return lambda encoded: encoded[6] is not None and encoded[6].strip()[-5:] in month_days
 
 
-def _plausible(value: object) -> bool:
-    """A cached entry of the shape this version writes; anything else is read again."""
-    if type(value) is not tuple:
-        return False
-    if len(value) == 7:
-        return (
-            value[0] == "ok"
-            and type(value[1]) is str
-            and all(v is None or type(v) is str for v in (value[2], value[3], value[6]))
-            and type(value[4]) is str
-            and type(value[5]) is str
-        )
-    return len(value) == 3 and value[0] == "error" and type(value[1]) is str
+def due_by(day: dt.date) -> Filter:
+    """Cards whose ``next`` is on or before ``day`` (the cache keeps it as YYYY-MM-DD...)."""
+    last = day.isoformat()
+    return lambda encoded: encoded[2] is not None and encoded[2][:10] <= last
+
+
+def overdue_or_misfiled(first: str, folder: str, folder_for: Callable[[str | None], str]) -> Filter:
+    """Cards of ``folder`` due before ``first`` (YYYY-MM-DD), or that ``folder_for`` (the filing
+    rule, given the written ``next``) puts in another folder."""
+    return lambda encoded: (
+        (encoded[2] is not None and encoded[2][:10] < first) or folder_for(encoded[2]) != folder
+    )
+
+
+def either(*filters: Filter) -> Filter:
+    return lambda encoded: any(f(encoded) for f in filters)
 
 
 def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
     if summary is not None:
         s = summary
-        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday)
+        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday, s.row)
     assert error is not None
     return ("error", error.message, error.line)
 
 
-def _decode(value: tuple[Any, ...], rel: str) -> tuple[Summary | None, CardError | None]:
-    """An entry ``_plausible`` accepted (or ``_encode`` just made)."""
-    if value[0] == "ok":
-        _, name, nxt, owner, search, phones, birthday = value
-        return Summary(name, nxt, owner, search, phones, birthday), None
-    _, message, line = value
-    return None, CardError(message, path=rel, line=line if isinstance(line, int) else None)
+def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | None:
+    """A cached entry as objects; None when it is not of the shape ``_encode`` writes."""
+    if type(value) is not tuple:
+        return None
+    if len(value) == 8 and value[0] == "ok":
+        _, name, nxt, owner, search, phones, birthday, row = value
+        if (
+            type(name) is str
+            and type(search) is str
+            and type(phones) is str
+            and (nxt is None or type(nxt) is str)
+            and (owner is None or type(owner) is str)
+            and (birthday is None or type(birthday) is str)
+            and (row is None or (type(row) is tuple and len(row) == 4 and all(type(v) is str for v in row)))
+        ):
+            return Summary(name, nxt, owner, search, phones, birthday, row), None
+        return None
+    if len(value) == 3 and value[0] == "error" and type(value[1]) is str:
+        line = value[2]
+        return None, CardError(value[1], path=rel, line=line if type(line) is int else None)
+    return None

@@ -20,9 +20,10 @@ from .texts import WHEN_HELP
 
 if TYPE_CHECKING:
     from .binder import Binder, Change, Clock, Filed, find_root
+    from .cache import Entry, Summary
     from .card import fold
     from .dates import Due, parse_when
-    from .query import Owners
+    from .query import Birthday, Owners
 
 # The library is imported when a command runs, not when the command line is parsed, so that
 # `--version`, `--help` and a mistyped option answer at once.
@@ -271,37 +272,37 @@ def today(
     ctx: typer.Context, json_: JsonOption = False, all_: AllOption = False, owner: OwnerOption = None
 ) -> None:
     """Today's divider: the calls due today, overdue ones first, and the day's load."""
-    from . import render
+    from . import query, render
 
     binder = _open(ctx)
     clock = Clock.from_env()
-    scan = binder.due_cards(clock.today)
-    _report_problems(scan.problems)
-    cards = _owners(all_, owner).select(binder, scan.cards)
-    cards.sort(key=lambda f: _day_order(f, clock.today))
+    ahead = None if json_ else binder.settings.birthday_days
+    day = query.today_divider(binder, clock.today, _owners(all_, owner), birthdays_ahead=ahead)
+    _report_problems(day.problems)
     if json_:
-        render.dump_json([render.card_json(f, clock.today) for f in cards])
+        render.dump_json([render.card_json(f, clock.today) for f in _load_all(binder, day.due)])
         return
-    _print_day(binder, cards, clock)
-    others = len(scan.cards) - len(cards)
-    if others:
-        typer.echo(f"({others} more due for other reps: tickler today --all)")
-    _print_birthdays(binder, clock.today, _owners(all_, owner))
+    _print_day(binder, query.listed(day.due), clock)
+    if day.others:
+        typer.echo(f"({day.others} more due for other reps: tickler today --all)")
+    _print_birthdays(day.birthdays, clock.today)
 
 
-def _print_birthdays(binder: "Binder", today_: dt.date, owners: "Owners") -> None:
-    from .query import birthdays
+BIRTHDAYS_SHOWN = 12  # more go to a count and a pointer to agenda, so the line stays readable
 
-    ahead = binder.settings.birthday_days
-    found = birthdays(binder, today_, today_ + dt.timedelta(days=ahead), owners)
+
+def _print_birthdays(found: "list[Birthday]", today_: dt.date) -> None:
     if not found:
         return
     parts = []
-    for birthday in found:
+    for birthday in found[:BIRTHDAYS_SHOWN]:
         when = "today" if birthday.on == today_ else birthday.on.strftime("%a %d %b")
         age = f", {birthday.age}" if birthday.age else ""
         parts.append(f"{birthday.name} ({when}{age})")
-    typer.echo("Birthdays: " + "; ".join(parts))
+    line = "Birthdays: " + "; ".join(parts)
+    if len(found) > BIRTHDAYS_SHOWN:
+        line += f"; and {len(found) - BIRTHDAYS_SHOWN} more (tickler agenda lists them by day)"
+    typer.echo(line)
 
 
 def _day_order(filed: "Filed", today: dt.date) -> tuple[object, ...]:
@@ -310,12 +311,12 @@ def _day_order(filed: "Filed", today: dt.date) -> tuple[object, ...]:
     return (*due.sort_key, filed.card.name.casefold())
 
 
-def _print_day(binder: "Binder", cards: list["Filed"], clock: "Clock") -> None:
+def _print_day(binder: "Binder", cards: "list[tuple[Due | None, Summary]]", clock: "Clock") -> None:
     from . import render
 
     style = render.Style.for_stream()
     today_ = clock.today
-    overdue = sum(1 for f in cards if f.card.next and f.card.next.date < today_)
+    overdue = sum(1 for due, _ in cards if due and due.date < today_)
     capacity = binder.settings.capacity
     head = f"{today_.strftime('%A %d %B %Y')}: "
     if not cards:
@@ -341,33 +342,22 @@ def _when_in_list(due: "Due", today: dt.date) -> str:
     return f"{text} {due.time.strftime('%H:%M')}" if due.time else text
 
 
-def _print_cards(cards: Sequence["Filed"], today: dt.date, *, when: Any) -> None:
+def _listed(cards: Sequence["Filed"]) -> "list[tuple[Due | None, Summary]]":
+    """Loaded cards as the card table takes them."""
+    from .cache import Summary
+
+    return [(f.card.next, Summary.of(f.id, f.card, with_row=True)) for f in cards]
+
+
+def _print_cards(cards: "Sequence[tuple[Due | None, Summary]]", today: dt.date, *, when: Any) -> None:
     """The card table of every listing: when, who, how to reach them, what to do, the last word."""
     from . import render
 
     style = render.Style.for_stream()
     rows, paints = [], []
-    for filed in cards:
-        card = filed.card
-        due = card.next
-        last = card.last_entry(skip=("rolled", "balanced"))
-        last_text = ""
-        if last is not None:
-            last_text = f"{last.date.isoformat()} {last.kind}"
-            if last.amount is not None:
-                last_text += f" {last.amount}"
-            last_text += f": {last.text}" if last.text else ""
-        company, phone = card.get("company"), card.get("phone")
-        rows.append(
-            [
-                when(due, today) if due else "-",
-                card.name,
-                str(company) if company is not None else "",
-                str(phone) if phone is not None else "",
-                card.action or "",
-                last_text,
-            ]
-        )
+    for due, summary in cards:
+        assert summary.row is not None
+        rows.append([when(due, today) if due else "-", summary.name, *summary.row])
         paints.append("31" if due and due.date < today else None)
     lines = render.table(
         rows, style, header=["WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST"], shrink=(5, 2, 1)
@@ -479,7 +469,7 @@ def list_(
     if not cards:
         typer.echo("no cards", err=True)
         return
-    _print_cards(cards, clock.today, when=_when_in_list)
+    _print_cards(_listed(cards), clock.today, when=_when_in_list)
 
 
 @app.command()
@@ -495,15 +485,26 @@ def find(
 
     binder = _open(ctx)
     clock = Clock.from_env()
-    scan = query.find(binder, query_)
-    _report_problems(scan.problems)
+    found, problems = query.find(binder, query_)
+    _report_problems(problems)
     if json_:
-        render.dump_json([render.card_json(f, clock.today) for f in scan.cards])
+        render.dump_json([render.card_json(f, clock.today) for f in _load_all(binder, found)])
         return
-    if not scan.cards:
+    if not found:
         typer.echo(f"no card matches '{query_}'", err=True)
         raise typer.Exit(1)
-    _print_cards(scan.cards, clock.today, when=_when_in_list)
+    _print_cards(query.listed(found), clock.today, when=_when_in_list)
+
+
+def _load_all(binder: "Binder", entries: "Sequence[Entry]") -> "list[Filed]":
+    """The cards of indexed entries, read in full (for JSON, which shows every field)."""
+    from .binder import Scan
+
+    loaded = Scan()
+    for entry in entries:
+        binder.load_into(loaded, entry.folder, entry.id)
+    _report_problems(loaded.problems)
+    return loaded.cards
 
 
 # --------------------------------------------------------------------------- changing cards

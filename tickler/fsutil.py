@@ -65,8 +65,10 @@ def _os_error(exc: OSError, path: Path) -> TicklerError:
     return TicklerError(f"{exc.strerror or exc}; nothing was changed", path=path)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` so that readers see the old or the new content, never half."""
+def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
+    """Replace ``path`` with ``data`` so that readers see the old or the new content, never half.
+    ``durable`` (cards) also waits until it is on the disk; a cache, which is checked when read
+    and rebuilt when wrong, does not wait."""
     folder = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".md", dir=folder)
@@ -76,8 +78,9 @@ def atomic_write(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         with contextlib.suppress(OSError):
             if path.exists():
                 os.chmod(tmp, path.stat().st_mode & 0o7777)
@@ -88,7 +91,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         with contextlib.suppress(OSError):
             tmp.unlink()
         raise _os_error(exc, path) from exc
-    _fsync_dir(folder)
+    if durable:
+        _fsync_dir(folder)
 
 
 def _umask() -> int:

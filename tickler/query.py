@@ -8,10 +8,11 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .binder import CARD_FOLDERS, DAY_FOLDERS, Binder, Filed, Scan, location_for
+from .binder import CARD_FOLDERS, DAY_FOLDERS, MONTHS, Binder, Filed, Scan, location_for
+from .cache import Entry, Summary
 from .card import Card, fold, parse_birthday
 from .config import current_user, owner_matches
-from .dates import Due, add_months
+from .dates import Due, add_months, parse_due
 from .errors import DateError, TicklerError
 
 T = TypeVar("T")
@@ -120,25 +121,25 @@ def matches_identity(first: Card, second: Card) -> bool:
     return True
 
 
-def find(binder: Binder, query: str) -> Scan:
-    """Cards matching ``query``, by name. The cache answers which match; only those are read."""
+def find(binder: Binder, query: str) -> tuple[list[Entry], list[TicklerError]]:
+    """Cards matching ``query``, by name, with their table rows. The cache answers which match;
+    no card is read (but a matching card's row, the first time it is shown)."""
     wanted = fold(query.strip())
     digits = _NON_DIGITS.sub("", query)
-    scan = Scan()
     if not wanted:
-        return scan
+        return [], []
     from .cache import Index, matching_text
 
-    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=matching_text(wanted, digits)):
+    found: list[Entry] = []
+    problems: list[TicklerError] = []
+    matches = matching_text(wanted, digits)
+    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=matches, rows=matches):
         if entry.error is not None:
-            scan.problems.append(entry.error)
-            continue
-        try:
-            scan.cards.append(binder.load(entry.folder, entry.id))
-        except TicklerError as exc:
-            scan.problems.append(exc)
-    scan.cards.sort(key=lambda f: f.card.name.casefold())
-    return scan
+            problems.append(entry.error)
+        else:
+            found.append(entry)
+    found.sort(key=lambda e: (e.summary.name.casefold() if e.summary else "", e.folder, e.id))
+    return found, problems
 
 
 @dataclass(frozen=True)
@@ -176,24 +177,110 @@ def birthdays(binder: Binder, start: dt.date, end: dt.date, owners: Owners | Non
     The cache says which cards have one on those days, with their names, so no card is read."""
     from .cache import Index, with_birthday
 
-    span = (end - start).days + 1
-    days = {(start + dt.timedelta(days=i)).strftime("%m-%d") for i in range(span)} if span < 366 else None
-    if days is not None and "02-28" in days:
-        days.add("02-29")  # kept on 28 February in common years
     found = []
-    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=with_birthday(days)):
-        if entry.summary is None or entry.summary.birthday is None:
-            continue  # a card that cannot be read: check and the listings report it
-        value = entry.summary.birthday
-        on = birthday_on(value, start, end)
-        if on is None:
-            continue
-        born = parse_birthday(value)
-        age = on.year - born[0] if born is not None and born[0] is not None else None
-        found.append(Birthday(entry.id, entry.folder, entry.summary.name, entry.summary.owner, on, age))
+    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=with_birthday(_month_days(start, end))):
+        birthday = _birthday_of(entry, start, end)
+        if birthday is not None:
+            found.append(birthday)
+    return _birthday_order(binder, found, owners)
+
+
+def _month_days(start: dt.date, end: dt.date) -> set[str] | None:
+    """The ``MM-DD`` of the days from ``start`` to ``end`` (None: a year or more, every day)."""
+    span = (end - start).days + 1
+    if span >= 366:
+        return None
+    days = {(start + dt.timedelta(days=i)).strftime("%m-%d") for i in range(span)}
+    if "02-28" in days:
+        days.add("02-29")  # kept on 28 February in common years
+    return days
+
+
+def _birthday_of(entry: Entry, start: dt.date, end: dt.date) -> Birthday | None:
+    if entry.summary is None or entry.summary.birthday is None:
+        return None  # a card that cannot be read: check and the listings report it
+    value = entry.summary.birthday
+    on = birthday_on(value, start, end)
+    if on is None:
+        return None
+    born = parse_birthday(value)
+    age = on.year - born[0] if born is not None and born[0] is not None else None
+    return Birthday(entry.id, entry.folder, entry.summary.name, entry.summary.owner, on, age)
+
+
+def _birthday_order(binder: Binder, found: list[Birthday], owners: Owners | None) -> list[Birthday]:
     if owners is not None:
         found = owners.keep(binder, found, lambda b: b.owner)
     return sorted(found, key=lambda b: (b.on, b.name.casefold(), b.id))
+
+
+@dataclass
+class Day:
+    """Today's divider as the index tells it, without reading a card: the due cards (each with
+    its table row), how many more are other reps', and the birthdays coming up."""
+
+    due: list[Entry]
+    others: int
+    birthdays: list[Birthday]
+    problems: list[TicklerError]
+
+
+def today_divider(binder: Binder, today: dt.date, owners: Owners, *, birthdays_ahead: int | None) -> Day:
+    """Cards due on or before ``today`` and, unless ``birthdays_ahead`` is None, the birthdays
+    from today to that many days ahead, in one pass.
+
+    The due cards come from the day dividers and this month's divider (cards not yet spread by
+    ``roll``); birthdays do not move with ``next``, so with them every folder is looked at (a
+    ``stat`` per card: the cache answers, but each file is asked whether it changed)."""
+    from .cache import Index, due_by, either, with_birthday
+
+    due_folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
+    is_due = due_by(today)
+    end = today + dt.timedelta(days=birthdays_ahead or 0)
+    has_birthday = with_birthday(_month_days(today, end))
+    index = Index(binder.root)
+    due: list[Entry] = []
+    found: list[Birthday] = []
+    problems: list[TicklerError] = []
+    want_birthdays = birthdays_ahead is not None
+    for entry in index.entries(
+        due_folders, only=either(is_due, has_birthday) if want_birthdays else is_due, rows=is_due
+    ):
+        if entry.error is not None:
+            problems.append(entry.error)
+            continue
+        if entry.summary is not None and entry.summary.next is not None and entry_due(entry).date <= today:
+            due.append(entry)
+        if want_birthdays and (birthday := _birthday_of(entry, today, end)) is not None:
+            found.append(birthday)
+    if want_birthdays:
+        rest = [f for f in CARD_FOLDERS if f not in due_folders]
+        for entry in index.entries(rest, only=has_birthday):
+            if (birthday := _birthday_of(entry, today, end)) is not None:
+                found.append(birthday)
+    mine = owners.keep(binder, due, lambda e: e.summary.owner if e.summary else None)
+    mine.sort(key=_entry_order)
+    return Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
+
+
+def entry_due(entry: Entry) -> Due:
+    """The follow-up of an indexed card that has one."""
+    assert entry.summary is not None and entry.summary.next is not None
+    return parse_due(entry.summary.next)
+
+
+def listed(entries: Iterable[Entry]) -> list[tuple[Due | None, Summary]]:
+    """Indexed cards as the card table takes them: (follow-up, summary with its row)."""
+    return [
+        (parse_due(e.summary.next) if e.summary.next else None, e.summary)
+        for e in entries
+        if e.summary is not None
+    ]
+
+
+def _entry_order(entry: Entry) -> tuple[object, ...]:
+    assert entry.summary is not None
+    return (*entry_due(entry).sort_key, entry.summary.name.casefold())
 
 
 @dataclass
