@@ -161,6 +161,7 @@ def test_a_cache_file_that_fails_its_checksum_is_not_used(filled: Path, run: Run
 
 def test_the_table_follows_an_edited_log(filled: Path, run: Run) -> None:
     assert "first call" in run("today", "--all").stdout
+    assert "first call" in run("list", "--all").stdout
     path = filled / "days/23/ivan.md"
     before = path.stat()
     path.write_text(path.read_text().replace("first call", "third call"))  # same size
@@ -168,6 +169,8 @@ def test_the_table_follows_an_edited_log(filled: Path, run: Run) -> None:
     shown = run("today", "--all").stdout
     assert "third call" in shown and "first call" not in shown
     assert "third call" in run("find", "ivan ivanov").stdout
+    assert "third call" in run("list", "--all").stdout
+    assert "third call" in run("list", "2026-11-23", "--all").stdout
 
 
 def test_an_unwritable_cache_changes_nothing(filled: Path, run: Run) -> None:
@@ -204,3 +207,17 @@ def test_the_cache_is_used_while_a_file_keeps_its_size_and_mtime(filled: Path, r
     assert "Ivan Ivanow" not in run("find", "ivan").stdout
     (filled / ".tickler" / "cache").joinpath("days-23.v5").unlink()
     assert "Ivan Ivanow" in run("find", "ivan").stdout
+
+
+def test_dates_written_loosely_are_due_the_same(binder: Path, run: Run) -> None:
+    """The cache keeps `next` in one normal form, so a date written with one-digit parts or with
+    spaces inside quotes compares like any other."""
+    write_card(binder, "days/09", "short", card_text("Short Date", "2026-11-9"))
+    write_card(binder, "days/23", "spaced", card_text("Spaced Date", '" 2026-11-23 9:30 "'))
+    write_card(binder, "days/24", "later", card_text("Not Yet", "2026-11-24"))
+    for _ in range(2):  # cold, then from the cache
+        shown = run("today", "--all").stdout
+        assert "Short Date" in shown and "14d late" in shown
+        assert "Spaced Date" in shown and "09:30" in shown
+        assert "Not Yet" not in shown
+        assert [c["id"] for c in json.loads(run("today", "--all", "--json").stdout)] == ["short", "spaced"]

@@ -25,6 +25,7 @@ from .fsutil import atomic_write
 
 VERSION = 5
 _NON_DIGITS = re.compile(r"\D+")
+_PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
 
 Row = tuple[str, str, str, str]  # what a listing shows of a card: company, phone, action, last word
@@ -72,12 +73,17 @@ class Summary:
                     if key == "phone":
                         phones.append(_NON_DIGITS.sub("", str(item)))
         birthday = card.get("birthday")
-        due = card.next
+        written = card.fields.get("next")
+        if isinstance(written, str) and _PLAIN_DATE.fullmatch(written):
+            due_text: str | None = written  # checked by Card.parse, and already in the normal form
+        else:
+            due = card.next
+            due_text = str(due) if due is not None else None
         return cls(
             card.name,
-            str(due) if due is not None else None,
+            due_text,
             card.owner,
-            "\n".join(fold(t) for t in texts),
+            fold("\n".join(texts)),  # (a line break folds to itself and joins nothing)
             " ".join(phones),
             birthday if isinstance(birthday, str) else None,
             row_of(card) if with_row else None,
@@ -250,10 +256,10 @@ def with_birthday(month_days: set[str] | None) -> Filter:
     return lambda encoded: encoded[6] is not None and encoded[6].strip()[-5:] in month_days
 
 
-def due_by(day: dt.date) -> Filter:
-    """Cards whose ``next`` is on or before ``day`` (the cache keeps it as YYYY-MM-DD...)."""
-    last = day.isoformat()
-    return lambda encoded: encoded[2] is not None and encoded[2][:10] <= last
+def due_within(start: dt.date, end: dt.date) -> Filter:
+    """Cards whose ``next`` falls from ``start`` to ``end`` (the cache keeps it as YYYY-MM-DD...)."""
+    first, last = start.isoformat(), end.isoformat()
+    return lambda encoded: encoded[2] is not None and first <= encoded[2][:10] <= last
 
 
 def overdue_or_misfiled(first: str, folder: str, folder_for: Callable[[str | None], str]) -> Filter:

@@ -188,13 +188,18 @@ def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
         message = SYMLINK_CARD if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror}"
         raise CardError(message, path=rel) from None
     try:
-        mode = os.fstat(fd).st_mode
-        if not stat.S_ISREG(mode):
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
             raise CardError(
-                FOLDER_CARD if stat.S_ISDIR(mode) else "is a pipe or a device, not a card file", path=rel
+                FOLDER_CARD if stat.S_ISDIR(info.st_mode) else "is a pipe or a device, not a card file",
+                path=rel,
             )
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            raw = handle.read(MAX_CARD_BYTES + 1)
+        # One read of the size the file has, and a byte more to see whether it grew meanwhile.
+        want = min(info.st_size, MAX_CARD_BYTES) + 1
+        raw = os.read(fd, want)
+        if len(raw) == want:  # it grew: read on, up to the limit
+            while len(raw) <= MAX_CARD_BYTES and (more := os.read(fd, MAX_CARD_BYTES + 1 - len(raw))):
+                raw += more
     except OSError as exc:
         raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
     finally:
@@ -298,7 +303,7 @@ class Card:
         ``validate=False`` reads a blank form (a template), whose ``name`` is still empty."""
         if "\x00" in text:
             raise CardError("this is a binary file, not a card", path=source)
-        if (marker := _CONFLICT.search(text)) is not None:
+        if "<<<<<<<" in text and (marker := _CONFLICT.search(text)) is not None:
             raise CardError(
                 "holds git conflict markers: a merge of this card was never finished; keep what is "
                 "right, delete the <<<<<<< ======= >>>>>>> lines (or run tickler sync)",
@@ -323,7 +328,7 @@ class Card:
             line = first_line + fm_text.count("\n", 0, control.start())
             code = f"U+{ord(control.group()):04X}"
             raise CardError(f"a control character ({code}) in the front matter", path=source, line=line)
-        if "\t" in _indentation(fm_text):
+        if "\t" in fm_text and "\t" in _indentation(fm_text):
             line = first_line + _first_tab_line(fm_text)
             raise CardError("a tab indents the front matter; YAML needs spaces", path=source, line=line)
         try:

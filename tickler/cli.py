@@ -449,27 +449,34 @@ def list_(
 
     binder = _open(ctx)
     clock = Clock.from_env()
+    rows = not (json_ or tag)  # the table comes from the index; JSON and tags need the cards
     if overdue:
-        scan = query.due_between(binder, dt.date.min, clock.today - dt.timedelta(days=1), clock.today)
+        yesterday = clock.today - dt.timedelta(days=1)
+        entries, problems = query.due_entries(binder, dt.date.min, yesterday, clock.today, rows=rows)
     elif when:
         try:
             start, end = query.parse_range(when, clock.today)
         except TicklerError as exc:
             raise TicklerError(f"WHEN: {exc.message}") from None
-        scan = query.due_between(binder, start, end, clock.today)
+        entries, problems = query.due_entries(binder, start, end, clock.today, rows=rows)
     else:
-        scan = query.scheduled(binder)
-    _report_problems(scan.problems)
-    cards = _owners(all_, owner).select(binder, scan.cards)
-    if tag:
-        cards = [f for f in cards if fold(tag) in {fold(t) for t in f.card.tags}]
-    if json_:
-        render.dump_json([render.card_json(f, clock.today) for f in cards])
-        return
-    if not cards:
+        entries, problems = query.scheduled_entries(binder, rows=rows)
+    _report_problems(problems)
+    entries = _owners(all_, owner).select_entries(binder, entries)
+    if rows:
+        listed = query.listed(entries)
+    else:
+        cards = _load_all(binder, entries)
+        if tag:
+            cards = [f for f in cards if fold(tag) in {fold(t) for t in f.card.tags}]
+        if json_:
+            render.dump_json([render.card_json(f, clock.today) for f in cards])
+            return
+        listed = _listed(cards)
+    if not listed:
         typer.echo("no cards", err=True)
         return
-    _print_cards(_listed(cards), clock.today, when=_when_in_list)
+    _print_cards(listed, clock.today, when=_when_in_list)
 
 
 @app.command()
@@ -498,13 +505,11 @@ def find(
 
 def _load_all(binder: "Binder", entries: "Sequence[Entry]") -> "list[Filed]":
     """The cards of indexed entries, read in full (for JSON, which shows every field)."""
-    from .binder import Scan
+    from .query import loaded
 
-    loaded = Scan()
-    for entry in entries:
-        binder.load_into(loaded, entry.folder, entry.id)
-    _report_problems(loaded.problems)
-    return loaded.cards
+    scan = loaded(binder, entries)
+    _report_problems(scan.problems)
+    return scan.cards
 
 
 # --------------------------------------------------------------------------- changing cards
@@ -521,7 +526,8 @@ def _warn_about_day(binder: "Binder", due: "Due | None", clock: "Clock", card_id
         why = workdays.holiday_name(due.date) or "not a workday"
         _warn(f"{due.date.strftime('%a %d %b %Y')} is {why}")
     capacity = binder.settings.capacity
-    load = len(Owners().select(binder, query.due_between(binder, due.date, due.date, clock.today).cards))
+    entries, _ = query.due_entries(binder, due.date, due.date, clock.today)
+    load = len(Owners().select_entries(binder, entries))
     if load > capacity:
         _warn(f"{due.date.strftime('%a %d %b %Y')} now holds {load} cards, over the capacity of {capacity}")
 

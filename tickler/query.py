@@ -28,6 +28,9 @@ class Owners:
     def select(self, binder: Binder, cards: Iterable[Filed]) -> list[Filed]:
         return self.keep(binder, cards, lambda filed: filed.card.owner)
 
+    def select_entries(self, binder: Binder, entries: Iterable[Entry]) -> list[Entry]:
+        return self.keep(binder, entries, lambda e: e.summary.owner if e.summary else None)
+
     def keep(self, binder: Binder, items: Iterable[T], owner_of: Callable[[T], str | None]) -> list[T]:
         """The items whose owner (as ``owner_of`` tells) this selection wants."""
         items = list(items)
@@ -58,25 +61,38 @@ def folders_for_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[str
 
 
 def due_between(binder: Binder, start: dt.date, end: dt.date, today: dt.date) -> Scan:
-    """Cards whose follow-up falls from ``start`` to ``end``, read only from their dividers."""
-    scan = binder.scan(folders_for_range(start, end, today))
-    scan.cards = [f for f in scan.cards if f.card.next is not None and start <= f.card.next.date <= end]
-    scan.cards.sort(key=_date_order)
+    """Cards whose follow-up falls from ``start`` to ``end``, read in full (the index says which)."""
+    return loaded(binder, *due_entries(binder, start, end, today))
+
+
+def loaded(binder: Binder, entries: Iterable[Entry], problems: Iterable[TicklerError] = ()) -> Scan:
+    """The cards of indexed entries, read in full (for what the index does not keep: every field,
+    the notes); a card that cannot be read any more is a problem."""
+    scan = Scan(problems=list(problems))
+    for entry in entries:
+        binder.load_into(scan, entry.folder, entry.id)
     return scan
 
 
-def _date_order(filed: Filed) -> tuple[object, ...]:
-    due = filed.card.next
-    assert due is not None
-    return (*due.sort_key, filed.card.name.casefold())
+def due_entries(
+    binder: Binder, start: dt.date, end: dt.date, today: dt.date, *, rows: bool = False
+) -> tuple[list[Entry], list[TicklerError]]:
+    """Indexed cards whose follow-up falls from ``start`` to ``end``, in date order, from the
+    dividers that can hold them; no card is read (but for its table row, when ``rows`` asks and
+    the card has not been shown before)."""
+    found, _, problems = _one_pass(binder, folders_for_range(start, end, today), start, end, None, rows)
+    return found, problems
 
 
 def scheduled(binder: Binder) -> Scan:
     """Every card with a follow-up date, in date order."""
-    scan = binder.scan(CARD_FOLDERS[1:])
-    scan.cards = [f for f in scan.cards if f.card.next is not None]
-    scan.cards.sort(key=_date_order)
-    return scan
+    return loaded(binder, *scheduled_entries(binder))
+
+
+def scheduled_entries(binder: Binder, *, rows: bool = False) -> tuple[list[Entry], list[TicklerError]]:
+    """Every indexed card in a divider with a follow-up date, in date order."""
+    found, _, problems = _one_pass(binder, CARD_FOLDERS[1:], dt.date.min, dt.date.max, None, rows)
+    return found, problems
 
 
 def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
@@ -232,35 +248,59 @@ def today_divider(binder: Binder, today: dt.date, owners: Owners, *, birthdays_a
     The due cards come from the day dividers and this month's divider (cards not yet spread by
     ``roll``); birthdays do not move with ``next``, so with them every folder is looked at (a
     ``stat`` per card: the cache answers, but each file is asked whether it changed)."""
-    from .cache import Index, due_by, either, with_birthday
+    folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
+    span = None if birthdays_ahead is None else (today, today + dt.timedelta(days=birthdays_ahead))
+    due, found, problems = _one_pass(binder, folders, dt.date.min, today, span, rows=True)
+    mine = owners.select_entries(binder, due)
+    return Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
 
-    due_folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
-    is_due = due_by(today)
-    end = today + dt.timedelta(days=birthdays_ahead or 0)
-    has_birthday = with_birthday(_month_days(today, end))
+
+def _one_pass(
+    binder: Binder,
+    folders: Iterable[str],
+    start: dt.date,
+    end: dt.date,
+    birthday_span: tuple[dt.date, dt.date] | None,
+    rows: bool,
+) -> tuple[list[Entry], list[Birthday], list[TicklerError]]:
+    """The cards of ``folders`` due from ``start`` to ``end`` (in date order; with their table
+    rows when ``rows``), and, with ``birthday_span``, the birthdays in it from every folder; each
+    folder is gone through once. Problems are those of ``folders``."""
+    from .cache import Filter, Index, due_within, either, with_birthday
+
+    due_folders = set(folders)
+    is_due = due_within(start, end)
+    has_birthday: Filter | None = None
+    listed = [f for f in CARD_FOLDERS if f in due_folders]
+    if birthday_span is not None:
+        has_birthday = with_birthday(_month_days(*birthday_span))
+        listed = list(CARD_FOLDERS)
     index = Index(binder.root)
     due: list[Entry] = []
     found: list[Birthday] = []
     problems: list[TicklerError] = []
-    want_birthdays = birthdays_ahead is not None
-    for entry in index.entries(
-        due_folders, only=either(is_due, has_birthday) if want_birthdays else is_due, rows=is_due
-    ):
-        if entry.error is not None:
-            problems.append(entry.error)
-            continue
-        if entry.summary is not None and entry.summary.next is not None and entry_due(entry).date <= today:
-            due.append(entry)
-        if want_birthdays and (birthday := _birthday_of(entry, today, end)) is not None:
-            found.append(birthday)
-    if want_birthdays:
-        rest = [f for f in CARD_FOLDERS if f not in due_folders]
-        for entry in index.entries(rest, only=has_birthday):
-            if (birthday := _birthday_of(entry, today, end)) is not None:
+    for folder in listed:
+        wanted = folder in due_folders
+        only: Filter | None = is_due if wanted else has_birthday
+        if wanted and has_birthday is not None:
+            only = either(is_due, has_birthday)
+        for entry in index.entries([folder], only=only, rows=is_due if rows and wanted else None):
+            if entry.error is not None:
+                if wanted:
+                    problems.append(entry.error)
+                continue
+            summary = entry.summary
+            if (
+                wanted
+                and summary is not None
+                and summary.next is not None
+                and start <= entry_due(entry).date <= end
+            ):
+                due.append(entry)
+            if birthday_span is not None and (birthday := _birthday_of(entry, *birthday_span)) is not None:
                 found.append(birthday)
-    mine = owners.keep(binder, due, lambda e: e.summary.owner if e.summary else None)
-    mine.sort(key=_entry_order)
-    return Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
+    due.sort(key=_entry_order)
+    return due, found, problems
 
 
 def entry_due(entry: Entry) -> Due:
@@ -285,31 +325,30 @@ def _entry_order(entry: Entry) -> tuple[object, ...]:
 
 @dataclass
 class Agenda:
-    days: list[tuple[dt.date, list[Filed]]]
-    overdue: list[Filed]
+    days: list[tuple[dt.date, list[Entry]]]
+    overdue: list[Entry]
     birthdays: list[Birthday]
-    problems: list[Exception] = field(default_factory=list)
+    problems: list[TicklerError] = field(default_factory=list)
 
 
 def agenda(binder: Binder, today: dt.date, days: int, owners: Owners, *, ahead: int = 0) -> Agenda:
     """Cards per day from today, the overdue ones, and the birthdays up to ``ahead`` days past the
-    last day (so that each can be announced ``ahead`` days before)."""
+    last day (so that each can be announced ``ahead`` days before); from the index, in one pass."""
     end = today + dt.timedelta(days=days - 1)
-    scan = binder.scan(folders_for_range(today - dt.timedelta(days=1), end, today))
-    cards = owners.select(binder, (f for f in scan.cards if f.card.next is not None))
-    by_day: dict[dt.date, list[Filed]] = {}
+    folders = folders_for_range(today - dt.timedelta(days=1), end, today)
+    span = (today, end + dt.timedelta(days=ahead))
+    due, found, problems = _one_pass(binder, folders, dt.date.min, end, span, rows=False)
+    by_day: dict[dt.date, list[Entry]] = {}
     overdue = []
-    for filed in cards:
-        due = filed.card.next
-        assert due is not None
-        if due.date < today:
-            overdue.append(filed)
-        elif due.date <= end:
-            by_day.setdefault(due.date, []).append(filed)
-    span = [today + dt.timedelta(days=i) for i in range(days)]
+    for entry in owners.select_entries(binder, due):
+        day = entry_due(entry).date
+        if day < today:
+            overdue.append(entry)
+        else:
+            by_day.setdefault(day, []).append(entry)
     return Agenda(
-        days=[(d, by_day.get(d, [])) for d in span],
+        days=[(d, by_day.get(d, [])) for d in (today + dt.timedelta(days=i) for i in range(days))],
         overdue=overdue,
-        birthdays=birthdays(binder, today, end + dt.timedelta(days=ahead), owners),
-        problems=list(scan.problems),
+        birthdays=_birthday_order(binder, found, owners),
+        problems=problems,
     )
