@@ -119,7 +119,7 @@ def test_a_cache_entry_for_another_file_state_is_not_used(filled: Path, run: Run
     answers(run)
     cache = next(p for p in cache_files(filled) if p.name.startswith("days-23.v"))
     data = read_cache(cache)
-    stamp, size, entry = data["cards"]["ivan.md"]
+    stamp, size, _ = data["cards"]["ivan.md"]
     wrong = ("ok", "Wrong Name", "2026-11-23", None, "wrong", "", None, None)
     data["cards"]["ivan.md"] = (stamp, size + 1, wrong)
     write_cache(cache, data)
@@ -191,8 +191,6 @@ def test_birthdays_follow_edits_and_owners(filled: Path, run: Run) -> None:
     assert "Maria Birthday" not in run("today", "--all").stdout
     path.write_text("---\nname: Maria Renamed\nbirthday: 1980-11-23\n---\n")
     assert "Maria Renamed (today, 46)" in run("today", "--all").stdout
-
-
 
 
 def test_the_cache_is_used_while_a_file_keeps_its_size_and_mtime(filled: Path, run: Run) -> None:
