@@ -311,23 +311,6 @@ class Binder:
 
         return Index(self.root).entries(list(folders))
 
-    def due_cards(self, today: dt.date) -> Scan:
-        """Cards due on or before ``today``: what today's divider shows.
-
-        Only the day dividers and this month's divider (cards not yet spread by ``roll``) are looked
-        at, through the cache, and only the due cards are read; so the cost follows the day's
-        workload, not the binder's size.
-        """
-        folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
-        result = Scan()
-        for entry in self.index(folders):
-            due = _due_of(entry)
-            if entry.error is not None:
-                result.problems.append(entry.error)
-            elif due is not None and due.date <= today:
-                self.load_into(result, entry.folder, entry.id)
-        return result
-
     def load_into(self, scan: Scan, folder: str, card_id: str) -> None:
         try:
             scan.cards.append(self.load(folder, card_id))
@@ -605,7 +588,7 @@ class Binder:
                 if entry.error is not None:
                     scan.problems.append(entry.error)
                     continue
-                due = _due_of(entry)
+                due = entry.summary.due if entry.summary else None
                 if due is not None and due.date < today:
                     self.load_into(scan, entry.folder, entry.id)
                 else:
@@ -639,7 +622,7 @@ class Binder:
             by_folded.setdefault(unicodedata.normalize("NFC", entry.id).casefold(), {})[entry.id] = rel
             target = folder_for(entry.summary.next if entry.summary else None)
             if target != entry.folder:
-                due = _due_of(entry)
+                due = entry.summary.due if entry.summary else None
                 why = f"next is {due}" if due else "it has no follow-up date"
                 problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
         for card_id, places in by_id.items():
@@ -715,20 +698,6 @@ def linked_folder(root: Path, folder: str) -> bool:
 def _mark(path: Path, message: str) -> None:
     with suppress(OSError):  # without the mark, only the clean-up after a later crash is lost
         path.write_text(message.splitlines()[0] if message else "", encoding="utf-8")
-
-
-def _due_of(entry: Entry) -> Due | None:
-    if entry.summary is None or entry.summary.next is None:
-        return None
-    text = entry.summary.next
-    if len(text) == 10:  # the common plain date: no need for the full grammar
-        try:
-            return Due(dt.date.fromisoformat(text))
-        except ValueError:
-            pass
-    from .dates import parse_due
-
-    return parse_due(text)
 
 
 @dataclass(frozen=True)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .card import FOLDER_CARD, SYMLINK_CARD, Card, fold, read_card_text
+from .dates import Due, parse_due
 from .errors import CardError
 from .fsutil import atomic_write
 
@@ -60,6 +61,17 @@ class Summary:
     phones: str  # each phone's digits, separated by spaces
     birthday: str | None
     row: Row | None = None  # made when a listing first shows the card (see Index.entries)
+
+    @property
+    def due(self) -> Due | None:
+        if self.next is None:
+            return None
+        if len(self.next) == 10:  # the common plain date: no need for the full grammar
+            try:
+                return Due(dt.date.fromisoformat(self.next))
+            except ValueError:
+                pass
+        return parse_due(self.next)
 
     @classmethod
     def of(cls, card_id: str, card: Card, *, with_row: bool = False) -> Summary:

@@ -1278,7 +1278,7 @@ def print_(
     binder = _open(ctx)
     clock = Clock.from_env()
     if when is None:
-        scan = binder.due_cards(clock.today)
+        scan = query.loaded(binder, *query.due_today(binder, clock.today))
         title = f"tickler: {clock.today.strftime('%A %d %B %Y')}"
     else:
         try:

@@ -12,7 +12,7 @@ from .binder import CARD_FOLDERS, DAY_FOLDERS, MONTHS, Binder, Filed, Scan, loca
 from .cache import Entry, Summary
 from .card import Card, fold, parse_birthday
 from .config import current_user, owner_matches
-from .dates import Due, add_months, parse_due
+from .dates import Due, add_months
 from .errors import DateError, TicklerError
 
 T = TypeVar("T")
@@ -188,19 +188,6 @@ def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
     return None
 
 
-def birthdays(binder: Binder, start: dt.date, end: dt.date, owners: Owners | None = None) -> list[Birthday]:
-    """Birthdays from ``start`` to ``end``, from every card (birthdays do not move with ``next``).
-    The cache says which cards have one on those days, with their names, so no card is read."""
-    from .cache import Index, with_birthday
-
-    found = []
-    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=with_birthday(_month_days(start, end))):
-        birthday = _birthday_of(entry, start, end)
-        if birthday is not None:
-            found.append(birthday)
-    return _birthday_order(binder, found, owners)
-
-
 def _month_days(start: dt.date, end: dt.date) -> set[str] | None:
     """The ``MM-DD`` of the days from ``start`` to ``end`` (None: a year or more, every day)."""
     span = (end - start).days + 1
@@ -248,11 +235,22 @@ def today_divider(binder: Binder, today: dt.date, owners: Owners, *, birthdays_a
     The due cards come from the day dividers and this month's divider (cards not yet spread by
     ``roll``); birthdays do not move with ``next``, so with them every folder is looked at (a
     ``stat`` per card: the cache answers, but each file is asked whether it changed)."""
-    folders = (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
     span = None if birthdays_ahead is None else (today, today + dt.timedelta(days=birthdays_ahead))
-    due, found, problems = _one_pass(binder, folders, dt.date.min, today, span, rows=True)
+    due, found, problems = _one_pass(binder, _today_folders(today), dt.date.min, today, span, rows=True)
     mine = owners.select_entries(binder, due)
     return Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
+
+
+def due_today(binder: Binder, today: dt.date) -> tuple[list[Entry], list[TicklerError]]:
+    """Indexed cards due on or before ``today``, in date order: what today's divider holds."""
+    found, _, problems = _one_pass(binder, _today_folders(today), dt.date.min, today, None, rows=False)
+    return found, problems
+
+
+def _today_folders(today: dt.date) -> tuple[str, ...]:
+    """Where the cards due today and the overdue ones wait: the day dividers, and this month's
+    divider for the cards a ``roll`` has not spread yet."""
+    return (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
 
 
 def _one_pass(
@@ -305,17 +303,14 @@ def _one_pass(
 
 def entry_due(entry: Entry) -> Due:
     """The follow-up of an indexed card that has one."""
-    assert entry.summary is not None and entry.summary.next is not None
-    return parse_due(entry.summary.next)
+    due = entry.summary.due if entry.summary is not None else None
+    assert due is not None
+    return due
 
 
 def listed(entries: Iterable[Entry]) -> list[tuple[Due | None, Summary]]:
     """Indexed cards as the card table takes them: (follow-up, summary with its row)."""
-    return [
-        (parse_due(e.summary.next) if e.summary.next else None, e.summary)
-        for e in entries
-        if e.summary is not None
-    ]
+    return [(e.summary.due, e.summary) for e in entries if e.summary is not None]
 
 
 def _entry_order(entry: Entry) -> tuple[object, ...]:
