@@ -253,8 +253,9 @@ def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) 
         peer_notes.append(note)
         return ["sync"]
 
-    timing(harness, args_for(-2), today)  # the first run also builds the cache
-    within = timing(harness, args_for(-1), today) * 1.2
+    timing(harness, args_for(-4), today)  # the first run also builds the cache
+    # The quickest of three runs: the random kill should land while a run is still going.
+    within = min(timing(harness, args_for(-i), today) for i in (3, 2, 1)) * 1.2
     harness.after(today, "the first run")
     for i in range(rounds):
         if command == "roll":
