@@ -219,3 +219,22 @@ def test_dates_written_loosely_are_due_the_same(binder: Path, run: Run) -> None:
         assert "Spaced Date" in shown and "09:30" in shown
         assert "Not Yet" not in shown
         assert [c["id"] for c in json.loads(run("today", "--all", "--json").stdout)] == ["short", "spaced"]
+
+
+def test_a_cold_listing_reads_each_card_once(filled: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A card that must be read for its summary and for its table row is read once, not twice."""
+    import tickler.cache
+
+    reads: list[str] = []
+    real = tickler.cache.read_card_text
+
+    def counting(path: Any, rel: str) -> str:
+        reads.append(rel)
+        return real(path, rel)
+
+    monkeypatch.setattr(tickler.cache, "read_card_text", counting)
+    assert "Ivan Ivanov" in run("find", "ivan").stdout
+    assert reads and len(reads) == len(set(reads))
+    reads.clear()
+    run("find", "ivan")
+    assert reads == []  # and the second time not at all

@@ -174,6 +174,9 @@ class Binder:
         return self.root / folder / f"{card_id}{CARD_SUFFIX}"
 
     def rel(self, path: Path) -> str:
+        text, prefix = str(path), f"{self.root}{os.sep}"
+        if text.startswith(prefix):  # the usual case, without pathlib's parsing (roll does thousands)
+            return text[len(prefix) :].replace(os.sep, "/")
         try:
             return path.relative_to(self.root).as_posix()
         except ValueError:
@@ -531,10 +534,10 @@ class Binder:
                         if f not in dividers:
                             dividers[f] = self.divider(f)
                     name = card_id + CARD_SUFFIX
-                    if self._tx is not None:
-                        self._tx.paths.update((f"{folder}/{name}", f"{target}/{name}"))
+                    source, dest = dividers[folder] / name, dividers[target] / name
+                    self.touch(source, dest)
                     try:
-                        atomic_move(dividers[folder] / name, dividers[target] / name)
+                        atomic_move(source, dest)
                     except TicklerError as exc:
                         scan.problems.append(exc)
                         continue
@@ -576,15 +579,15 @@ class Binder:
         When keep-in-touch cadences are set any card may be due a contact: all are read."""
         if self._wants_contacts():
             return self.scan(), []
-        from .cache import Index, overdue_or_misfiled
+        from .cache import Index, due_within, either, filed_elsewhere
 
         scan = Scan()
         refiles: list[tuple[str, str, Due | None]] = []
         folder_for = filer(today)
-        first = today.isoformat()
+        overdue = due_within(dt.date.min, today - dt.timedelta(days=1))
         index = Index(self.root)
         for folder in CARD_FOLDERS:
-            for entry in index.entries([folder], only=overdue_or_misfiled(first, folder, folder_for)):
+            for entry in index.entries([folder], only=either(overdue, filed_elsewhere(folder, folder_for))):
                 if entry.error is not None:
                     scan.problems.append(entry.error)
                     continue

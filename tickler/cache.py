@@ -16,6 +16,7 @@ import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,7 @@ class Summary:
     birthday: str | None
     row: Row | None = None  # made when a listing first shows the card (see Index.entries)
 
-    @property
+    @cached_property
     def due(self) -> Due | None:
         if self.next is None:
             return None
@@ -111,12 +112,9 @@ class Entry:
     error: CardError | None
 
 
-def _read(
-    path: str, rel: str, card_id: str, with_row: bool = False
-) -> tuple[Summary | None, CardError | None]:
+def _read(path: str, rel: str) -> tuple[Card | None, CardError | None]:
     try:
-        card = Card.parse(read_card_text(path, rel), source=rel)
-        return Summary.of(card_id, card, with_row=with_row), None
+        return Card.parse(read_card_text(path, rel), source=rel), None
     except CardError as exc:
         return None, exc
     except FileNotFoundError:
@@ -184,7 +182,7 @@ class Index:
         """The entries folder by folder, as they are made: a caller that goes through them once
         never holds more than a folder's worth in memory.
 
-        With ``only`` (``matching_text``, ``with_birthday``, ``due_by``), a readable card is
+        With ``only`` (``matching_text``, ``with_birthday``, ``due_within``), a readable card is
         yielded only when the filter accepts its cached summary; the filter is asked before any
         object is made, so that looking through a big binder costs little more than a ``stat``
         per card. Cards that cannot be read are always yielded, as problems. The yielded cards
@@ -230,24 +228,30 @@ class Index:
                             skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     except (TypeError, LookupError, AttributeError):
                         encoded = None
+                rel, card_id = f"{folder}/{name}", name[:-3]
+                card, error = None, None
                 if encoded is None:
-                    encoded = _encode(*_read(entry.path, f"{folder}/{name}", name[:-3]))
+                    card, error = _read(entry.path, rel)
+                    encoded = _encode(Summary.of(card_id, card) if card else None, error)
                     skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     hit = (mtime, size, encoded)
                     changed = True
                 fresh[name] = hit
                 if skip:
                     continue
-                decoded = _decode(encoded, f"{folder}/{name}")
+                decoded = _decode(encoded, rel)
                 if decoded is None or (
                     rows is not None and encoded[0] == "ok" and encoded[7] is None and rows(encoded)
                 ):  # a shape this version never writes, or a row wanted for the first time
-                    encoded = _encode(*_read(entry.path, f"{folder}/{name}", name[:-3], rows is not None))
-                    decoded = _decode(encoded, f"{folder}/{name}")
+                    if card is None and error is None:  # not read yet in this pass
+                        card, error = _read(entry.path, rel)
+                    summary = Summary.of(card_id, card, with_row=rows is not None) if card else None
+                    encoded = _encode(summary, error)
+                    decoded = _decode(encoded, rel)
                     assert decoded is not None
                     fresh[name] = (mtime, size, encoded)
                     changed = True
-                yield Entry(folder, name[:-3], entry.path, *decoded)
+                yield Entry(folder, card_id, entry.path, *decoded)
             if changed or fresh.keys() != cached.keys():
                 self._save(folder, fresh)
 
@@ -274,12 +278,10 @@ def due_within(start: dt.date, end: dt.date) -> Filter:
     return lambda encoded: encoded[2] is not None and first <= encoded[2][:10] <= last
 
 
-def overdue_or_misfiled(first: str, folder: str, folder_for: Callable[[str | None], str]) -> Filter:
-    """Cards of ``folder`` due before ``first`` (YYYY-MM-DD), or that ``folder_for`` (the filing
-    rule, given the written ``next``) puts in another folder."""
-    return lambda encoded: (
-        (encoded[2] is not None and encoded[2][:10] < first) or folder_for(encoded[2]) != folder
-    )
+def filed_elsewhere(folder: str, folder_for: Callable[[str | None], str]) -> Filter:
+    """Cards of ``folder`` that ``folder_for`` (the filing rule, given the written ``next``) puts
+    in another folder."""
+    return lambda encoded: folder_for(encoded[2]) != folder
 
 
 def either(*filters: Filter) -> Filter:

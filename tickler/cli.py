@@ -20,10 +20,10 @@ from .texts import WHEN_HELP
 
 if TYPE_CHECKING:
     from .binder import Binder, Change, Clock, Filed, find_root
-    from .cache import Entry, Summary
+    from .cache import Entry
     from .card import fold
     from .dates import Due, parse_when
-    from .query import Birthday, Owners
+    from .query import Birthday, Listed, Owners
 
 # The library is imported when a command runs, not when the command line is parsed, so that
 # `--version`, `--help` and a mistyped option answer at once.
@@ -311,12 +311,12 @@ def _day_order(filed: "Filed", today: dt.date) -> tuple[object, ...]:
     return (*due.sort_key, filed.card.name.casefold())
 
 
-def _print_day(binder: "Binder", cards: "list[tuple[Due | None, Summary]]", clock: "Clock") -> None:
+def _print_day(binder: "Binder", cards: "list[Listed]", clock: "Clock") -> None:
     from . import render
 
     style = render.Style.for_stream()
     today_ = clock.today
-    overdue = sum(1 for due, _ in cards if due and due.date < today_)
+    overdue = sum(1 for due, _, _ in cards if due and due.date < today_)
     capacity = binder.settings.capacity
     head = f"{today_.strftime('%A %d %B %Y')}: "
     if not cards:
@@ -342,22 +342,14 @@ def _when_in_list(due: "Due", today: dt.date) -> str:
     return f"{text} {due.time.strftime('%H:%M')}" if due.time else text
 
 
-def _listed(cards: Sequence["Filed"]) -> "list[tuple[Due | None, Summary]]":
-    """Loaded cards as the card table takes them."""
-    from .cache import Summary
-
-    return [(f.card.next, Summary.of(f.id, f.card, with_row=True)) for f in cards]
-
-
-def _print_cards(cards: "Sequence[tuple[Due | None, Summary]]", today: dt.date, *, when: Any) -> None:
+def _print_cards(cards: "Sequence[Listed]", today: dt.date, *, when: Any) -> None:
     """The card table of every listing: when, who, how to reach them, what to do, the last word."""
     from . import render
 
     style = render.Style.for_stream()
     rows, paints = [], []
-    for due, summary in cards:
-        assert summary.row is not None
-        rows.append([when(due, today) if due else "-", summary.name, *summary.row])
+    for due, name, row in cards:
+        rows.append([when(due, today) if due else "-", name, *row])
         paints.append("31" if due and due.date < today else None)
     lines = render.table(
         rows, style, header=["WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST"], shrink=(5, 2, 1)
@@ -472,7 +464,7 @@ def list_(
         if json_:
             render.dump_json([render.card_json(f, clock.today) for f in cards])
             return
-        listed = _listed(cards)
+        listed = query.listed_cards(cards)
     if not listed:
         typer.echo("no cards", err=True)
         return

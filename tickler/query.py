@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .binder import CARD_FOLDERS, DAY_FOLDERS, MONTHS, Binder, Filed, Scan, location_for
-from .cache import Entry, Summary
+from .cache import Entry, Row, row_of
 from .card import Card, fold, parse_birthday
 from .config import current_user, owner_matches
 from .dates import Due, add_months
@@ -287,13 +287,8 @@ def _one_pass(
                 if wanted:
                     problems.append(entry.error)
                 continue
-            summary = entry.summary
-            if (
-                wanted
-                and summary is not None
-                and summary.next is not None
-                and start <= entry_due(entry).date <= end
-            ):
+            when = entry.summary.due if wanted and entry.summary else None
+            if when is not None and start <= when.date <= end:
                 due.append(entry)
             if birthday_span is not None and (birthday := _birthday_of(entry, *birthday_span)) is not None:
                 found.append(birthday)
@@ -308,9 +303,22 @@ def entry_due(entry: Entry) -> Due:
     return due
 
 
-def listed(entries: Iterable[Entry]) -> list[tuple[Due | None, Summary]]:
-    """Indexed cards as the card table takes them: (follow-up, summary with its row)."""
-    return [(e.summary.due, e.summary) for e in entries if e.summary is not None]
+Listed = tuple[Due | None, str, Row]  # a line of the card table: follow-up, name, the other columns
+
+
+def listed(entries: Iterable[Entry]) -> list[Listed]:
+    """Indexed cards (read with their rows) as the card table takes them."""
+    out: list[Listed] = []
+    for e in entries:
+        if e.summary is not None:
+            assert e.summary.row is not None, "a table's entries are read with rows"
+            out.append((e.summary.due, e.summary.name, e.summary.row))
+    return out
+
+
+def listed_cards(cards: Iterable[Filed]) -> list[Listed]:
+    """Cards read in full as the card table takes them."""
+    return [(f.card.next, f.card.name, row_of(f.card)) for f in cards]
 
 
 def _entry_order(entry: Entry) -> tuple[object, ...]:
