@@ -17,7 +17,7 @@ import random
 import subprocess
 from pathlib import Path
 
-from tickler.binder import location_for
+from tickler.layout import location_for
 from tickler.dates import Due
 from tickler.setup import init_binder
 

@@ -9,7 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tickler.card import Card, format_entry, slugify
+from tickler.card import Card, format_entry
+from tickler.names import slugify
 from tickler.dates import Due
 from tickler.errors import CardError, TicklerError
 

@@ -25,7 +25,9 @@ from pathlib import Path
 import pytest
 from conftest import installed_tickler
 
-from tickler.binder import CARD_FOLDERS, Binder, location_for
+from tickler.binder import Binder
+from tickler.check import check, fix
+from tickler.layout import CARD_FOLDERS, location_for
 from tickler.card import Card
 from tickler.dates import Due
 from tickler.fsutil import is_temp_name
@@ -172,11 +174,11 @@ class Harness:
             for p in (self.root / f).iterdir()
             if is_temp_name(p.name)
         ]
-        if binder.check(today) or leftovers:
-            done, left = binder.fix(today)
+        if check(binder, today) or leftovers:
+            done, left = fix(binder, today)
             self.fixed += len(done)
             assert not left, f"{what}: check --fix left {left}"
-            assert binder.check(today) == [], what
+            assert check(binder, today) == [], what
             self.seen = verify(self.root, self.seen, what + " (after check --fix)")
         assert not git_locks(self.root), f"{what}: git still locked: {git_locks(self.root)}"
         subprocess.run(["git", "status", "--porcelain"], cwd=self.root, check=True, capture_output=True)

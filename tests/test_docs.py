@@ -11,7 +11,8 @@ from conftest import REPO
 from tickler.cli import app
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
-COMMANDS = sorted(typer.main.get_command(app).commands)  # type: ignore[attr-defined]
+_ROOT = typer.main.get_command(app)
+COMMANDS = sorted(_ROOT.list_commands(typer.Context(_ROOT)))  # type: ignore[attr-defined]
 
 
 def test_there_are_commands() -> None:

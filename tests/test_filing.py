@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickler.binder import location_for
+from tickler.layout import location_for
 from tickler.dates import Due, add_months
 
 

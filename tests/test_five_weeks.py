@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import Run, card_files, card_text, write_card
 
-from tickler.binder import location_for
+from tickler.layout import location_for
 from tickler.dates import Due
 
 NEXT_CHOICES = ["+1", "+3", "+3d", "fri", "next mon", "+2w", "+1m", "tomorrow", "tue 10:30", "5 jan", "+10"]

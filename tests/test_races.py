@@ -20,7 +20,9 @@ from pathlib import Path
 import pytest
 from conftest import card_files, installed_tickler
 
-from tickler.binder import Binder, location_for
+from tickler.binder import Binder
+from tickler.check import check
+from tickler.layout import location_for
 from tickler.dates import Due
 from tickler.setup import init_binder
 
@@ -133,7 +135,7 @@ def test_parallel_commands_and_watch_lose_nothing(tmp_path: Path) -> None:
         assert "Hand-edited notes of" in texts[card_id]
         assert (root / "days" / "28" / f"{card_id}.md").exists(), "the watcher refiled it"
     binder = Binder(root)
-    assert binder.check(TODAY) == []
+    assert check(binder, TODAY) == []
     changing = sum(1 for args, _, _ in results if args[0] != "roll")
     assert int(git(root, "rev-list", "--count", "HEAD")) - commits_before >= changing
     assert not list((root / ".git").glob("*.lock"))

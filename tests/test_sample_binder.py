@@ -8,7 +8,7 @@ import pytest
 from conftest import REPO, Run, snapshot
 
 from tickler.binder import Binder
-from tickler.setup import FORMS, form_text
+from tickler.forms import FORMS, form_text
 
 
 def test_the_sample_binder_is_true_on_the_day_it_was_filed(run: Run) -> None:

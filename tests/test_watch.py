@@ -15,9 +15,11 @@ from pathlib import Path
 import pytest
 from conftest import card_files, card_text, write_card
 
-from tickler.binder import Binder, Clock
+from tickler.binder import Binder
+from tickler.dates import Clock
 from tickler.setup import init_binder
-from tickler.watch import Watcher, divider_date, is_card_name, run
+from tickler.layout import divider_date
+from tickler.watch import Watcher, is_card_name, run
 
 
 def wait_for(condition: Callable[[], object], timeout: float = 15.0) -> None:

@@ -324,7 +324,7 @@ def test_new_with_edit_opens_the_card(binder: Path, run: Run, tmp_path: Path) ->
 
 
 def test_completion_lists_card_ids(spread: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from tickler.cli import _complete_card
+    from tickler.cli.common import complete_card as _complete_card
 
     monkeypatch.setenv("TICKLER_BINDER", str(spread))
     assert _complete_card("m") == ["mon"]

@@ -1,4 +1,5 @@
-"""A cache of what each card's front matter says, so whole-binder commands need not parse every card.
+"""The index: a cache of what each card's front matter says, so whole-binder commands need not parse
+every card. It sits beside the store and knows the layout, never the store itself.
 
 It lives in ``.tickler/cache/``, one file per folder, keyed by each card file's (name, mtime_ns,
 size). The files stay the only truth: an entry is used only while its file's size and mtime are
@@ -20,10 +21,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any
 
-from .card import FOLDER_CARD, SYMLINK_CARD, Card, fold, read_card_text
+from .card import Card
+from .card.reader import FOLDER_CARD, SYMLINK_CARD, read_card_text
 from .dates import Due, parse_due
 from .errors import CardError
 from .fsutil import atomic_write
+from .layout import STATE, linked_folder
+from .names import fold
 
 VERSION = 5
 _NON_DIGITS = re.compile(r"\D+")
@@ -126,7 +130,7 @@ class Index:
 
     def __init__(self, root: Path, *, use_cache: bool = True):
         self.root = root
-        self.state = root / ".tickler" / "cache"
+        self.state = root / STATE / "cache"
         self.use_cache = use_cache
 
     def _cache_file(self, folder: str) -> Path:
@@ -188,8 +192,6 @@ class Index:
         per card. Cards that cannot be read are always yielded, as problems. The yielded cards
         that ``rows`` accepts come with their table row (``Summary.row``), read from the card
         once and then kept in the cache with the rest."""
-        from .binder import linked_folder
-
         for folder in folders:
             if linked_folder(self.root, folder):
                 message = "is a symbolic link; dividers must be plain folders in the binder"

@@ -9,8 +9,7 @@ from typing import Any
 
 from .dates import WEEKDAYS, Workdays
 from .errors import SettingsError
-
-SETTINGS_FILE = "tickler.toml"
+from .layout import SETTINGS_FILE
 
 
 @dataclass(frozen=True)

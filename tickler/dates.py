@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+import os
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
-from .errors import DateError
+from .errors import DateError, TicklerError
 from .texts import WHEN_HELP
 
 _ISO = re.compile(
@@ -87,28 +89,26 @@ def window_end(today: dt.date) -> dt.date:
     return add_months(today, 1)
 
 
-def date_for_day_divider(day_of_month: int, today: dt.date) -> dt.date | None:
-    """The date a day divider stands for in the window ``[today, add_months(today, 1))``, or None
-    when that day is not in the window (only the 29th-31st can be missing: days/30 on Jan 31)."""
-    end = window_end(today)
-    for year, month in ((today.year, today.month), (end.year, end.month)):
-        if day_of_month <= calendar.monthrange(year, month)[1]:
-            candidate = dt.date(year, month, day_of_month)
-            if today <= candidate < end:
-                return candidate
-    return None
+@dataclass(frozen=True)
+class Clock:
+    """Today's date and, unless the clock is pinned to a date, the time of day."""
 
+    today: dt.date
+    now: dt.time | None = None
 
-def date_for_month_divider(month: int, day_of_month: int, today: dt.date) -> dt.date:
-    """The date a month divider stands for: that month at or past the window's end, keeping the
-    day of the month (clamped to the month's last day)."""
-    end = window_end(today)
-    year = end.year if month >= end.month else end.year + 1
-    candidate = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
-    if candidate < end:  # the window's own month, but a day still inside the window
-        year += 1
-        candidate = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
-    return candidate
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Clock:
+        """The real clock, or the one ``TICKLER_TODAY`` pins (``YYYY-MM-DD`` or with ``HH:MM``)."""
+        env = os.environ if environ is None else environ
+        pinned = env.get("TICKLER_TODAY", "").strip()
+        if pinned:
+            try:
+                due = parse_due(pinned)
+            except TicklerError as exc:
+                raise TicklerError(f"TICKLER_TODAY: {exc.message}") from None
+            return cls(due.date, due.time)
+        now = dt.datetime.now()
+        return cls(now.date(), now.time().replace(second=0, microsecond=0))
 
 
 class Workdays:

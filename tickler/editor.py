@@ -8,7 +8,8 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from .binder import Binder, Clock, Filed
+from .binder import Binder, Filed
+from .dates import Clock
 from .errors import CardError, TicklerError
 
 

@@ -18,9 +18,10 @@ import sys
 import tempfile
 from pathlib import Path
 
-from .card import Card, _parse_entry
+from .card import Card
+from .card.log import entry_order
 from .errors import CardError
-from .query import matches_identity
+from .identity import matches_identity
 
 _MISSING = object()
 
@@ -96,12 +97,7 @@ def _merge_body(ancestor: Card | None, mine: Card, other: Card) -> tuple[str, li
     for line in their_entries:
         if line not in union:
             union.append(line)
-    return text, sorted(union, key=_entry_order)
-
-
-def _entry_order(line: str) -> tuple[object, ...]:
-    entry = _parse_entry(line, 0)
-    return entry.sort_key if entry else ()
+    return text, sorted(union, key=entry_order)
 
 
 def text_merge(base: str, ours: str, theirs: str, *, union: bool) -> tuple[str, bool]:

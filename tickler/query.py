@@ -8,12 +8,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
-from .binder import CARD_FOLDERS, DAY_FOLDERS, MONTHS, Binder, Filed, Scan, location_for
+from .binder import Binder, Filed, Scan
 from .cache import Entry, Row, row_of
-from .card import Card, fold, parse_birthday
+from .card import parse_birthday
 from .config import current_user, owner_matches
 from .dates import Due, add_months
 from .errors import DateError, TicklerError
+from .layout import CARD_FOLDERS, folders_for_range, today_folders
+from .names import fold
 
 T = TypeVar("T")
 
@@ -43,21 +45,6 @@ class Owners:
             return items  # no card has an owner: no need to ask who the user is
         user = current_user(binder.settings, binder.root)
         return [i for i in items if owner_of(i) is None or owner_matches(owner_of(i), user)]
-
-
-def folders_for_range(start: dt.date, end: dt.date, today: dt.date) -> tuple[str, ...]:
-    """The dividers that can hold cards due from ``start`` to ``end`` (inclusive)."""
-    if (end - start).days > 400:
-        return CARD_FOLDERS[1:]
-    folders: set[str] = set()
-    day = start
-    while day <= end:
-        folders.add(location_for(Due(day), today))
-        day += dt.timedelta(days=1)
-    if start < today:
-        folders.update(DAY_FOLDERS)  # cards overdue in that range wait in their day divider
-        folders.add(f"months/{today.month:02d}")  # or, before a roll, in this month's
-    return tuple(sorted(folders))
 
 
 def due_between(binder: Binder, start: dt.date, end: dt.date, today: dt.date) -> Scan:
@@ -120,42 +107,29 @@ def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
 _NON_DIGITS = re.compile(r"\D+")
 
 
-def matches_identity(first: Card, second: Card) -> bool:
-    """Whether two cards describe the same customer: the same name, and no email, phone or company
-    on which they disagree."""
-    if fold(first.name) != fold(second.name):
-        return False
-    for key in ("email", "phone", "company"):
-        a, b = first.get(key), second.get(key)
-        if a in (None, "") or b in (None, ""):
-            continue
-        if key == "phone":
-            if _NON_DIGITS.sub("", str(a)) != _NON_DIGITS.sub("", str(b)):
-                return False
-        elif fold(str(a)) != fold(str(b)):
-            return False
-    return True
-
-
-def find(binder: Binder, query: str) -> tuple[list[Entry], list[TicklerError]]:
+def find(binder: Binder, query: str, *, full: bool = False) -> Listing:
     """Cards matching ``query``, by name, with their table rows. The cache answers which match;
-    no card is read (but a matching card's row, the first time it is shown)."""
+    no card is read (but a matching card's row, the first time it is shown, and every matching
+    card with ``full``)."""
     wanted = fold(query.strip())
     digits = _NON_DIGITS.sub("", query)
     if not wanted:
-        return [], []
-    from .cache import Index, matching_text
+        return Listing([], [], [])
+    from .cache import matching_text
 
     found: list[Entry] = []
     problems: list[TicklerError] = []
     matches = matching_text(wanted, digits)
-    for entry in Index(binder.root).entries(list(CARD_FOLDERS), only=matches, rows=matches):
+    for entry in binder.index(only=matches, rows=None if full else matches):
         if entry.error is not None:
             problems.append(entry.error)
         else:
             found.append(entry)
     found.sort(key=lambda e: (e.summary.name.casefold() if e.summary else "", e.folder, e.id))
-    return found, problems
+    if not full:
+        return Listing(listed(found), [], problems)
+    scan = loaded(binder, found, problems)
+    return Listing(listed_cards(scan.cards), scan.cards, scan.problems)
 
 
 @dataclass(frozen=True)
@@ -219,38 +193,85 @@ def _birthday_order(binder: Binder, found: list[Birthday], owners: Owners | None
 
 @dataclass
 class Day:
-    """Today's divider as the index tells it, without reading a card: the due cards (each with
-    its table row), how many more are other reps', and the birthdays coming up."""
+    """Today's divider as the index tells it: the due cards (each with its table row), how many
+    more are other reps', and the birthdays coming up; the due cards read in full when asked."""
 
     due: list[Entry]
     others: int
     birthdays: list[Birthday]
     problems: list[TicklerError]
+    cards: list[Filed] = field(default_factory=list)
+
+    @property
+    def listed(self) -> list[Listed]:
+        return listed(self.due)
 
 
-def today_divider(binder: Binder, today: dt.date, owners: Owners, *, birthdays_ahead: int | None) -> Day:
+def today_divider(
+    binder: Binder, today: dt.date, owners: Owners, *, birthdays_ahead: int | None, full: bool = False
+) -> Day:
     """Cards due on or before ``today`` and, unless ``birthdays_ahead`` is None, the birthdays
-    from today to that many days ahead, in one pass.
+    from today to that many days ahead, in one pass; with ``full``, the due cards read in full.
 
     The due cards come from the day dividers and this month's divider (cards not yet spread by
     ``roll``); birthdays do not move with ``next``, so with them every folder is looked at (a
     ``stat`` per card: the cache answers, but each file is asked whether it changed)."""
     span = None if birthdays_ahead is None else (today, today + dt.timedelta(days=birthdays_ahead))
-    due, found, problems = _one_pass(binder, _today_folders(today), dt.date.min, today, span, rows=True)
+    due, found, problems = _one_pass(binder, today_folders(today), dt.date.min, today, span, rows=not full)
     mine = owners.select_entries(binder, due)
-    return Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
+    day = Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
+    if full:
+        scan = loaded(binder, mine)
+        day.cards, day.problems = scan.cards, problems + scan.problems
+    return day
+
+
+@dataclass
+class Listing:
+    """Cards for a listing: the table's lines, and the cards read in full when asked (JSON)."""
+
+    listed: list[Listed]
+    cards: list[Filed]
+    problems: list[TicklerError]
+
+
+def listing(
+    binder: Binder,
+    today: dt.date,
+    owners: Owners,
+    *,
+    span: tuple[dt.date, dt.date] | None = None,
+    overdue: bool = False,
+    tag: str | None = None,
+    full: bool = False,
+) -> Listing:
+    """Cards due in ``span`` (or overdue, or every scheduled card), in date order, for ``owners``,
+    with ``tag``. The table comes from the index; ``full`` (JSON) and ``tag`` read the cards."""
+    rows = not (full or tag)
+    if overdue:
+        entries, problems = due_entries(binder, dt.date.min, today - dt.timedelta(days=1), today, rows=rows)
+    elif span is not None:
+        entries, problems = due_entries(binder, *span, today, rows=rows)
+    else:
+        entries, problems = scheduled_entries(binder, rows=rows)
+    entries = owners.select_entries(binder, entries)
+    if rows:
+        return Listing(listed(entries), [], problems)
+    scan = loaded(binder, entries, problems)
+    cards = scan.cards
+    if tag:
+        cards = [f for f in cards if has_tag(f, tag)]
+    return Listing(listed_cards(cards), cards, scan.problems)
+
+
+def has_tag(filed: Filed, tag: str) -> bool:
+    return fold(tag) in {fold(t) for t in filed.card.tags}
 
 
 def due_today(binder: Binder, today: dt.date) -> tuple[list[Entry], list[TicklerError]]:
     """Indexed cards due on or before ``today``, in date order: what today's divider holds."""
-    found, _, problems = _one_pass(binder, _today_folders(today), dt.date.min, today, None, rows=False)
+    found, _, problems = _one_pass(binder, today_folders(today), dt.date.min, today, None, rows=False)
     return found, problems
-
-
-def _today_folders(today: dt.date) -> tuple[str, ...]:
-    """Where the cards due today and the overdue ones wait: the day dividers, and this month's
-    divider for the cards a ``roll`` has not spread yet."""
-    return (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
 
 
 def _one_pass(
@@ -264,7 +285,7 @@ def _one_pass(
     """The cards of ``folders`` due from ``start`` to ``end`` (in date order; with their table
     rows when ``rows``), and, with ``birthday_span``, the birthdays in it from every folder; each
     folder is gone through once. Problems are those of ``folders``."""
-    from .cache import Filter, Index, due_within, either, with_birthday
+    from .cache import Filter, due_within, either, with_birthday
 
     due_folders = set(folders)
     is_due = due_within(start, end)
@@ -273,7 +294,6 @@ def _one_pass(
     if birthday_span is not None:
         has_birthday = with_birthday(_month_days(*birthday_span))
         listed = list(CARD_FOLDERS)
-    index = Index(binder.root)
     due: list[Entry] = []
     found: list[Birthday] = []
     problems: list[TicklerError] = []
@@ -282,7 +302,7 @@ def _one_pass(
         only: Filter | None = is_due if wanted else has_birthday
         if wanted and has_birthday is not None:
             only = either(is_due, has_birthday)
-        for entry in index.entries([folder], only=only, rows=is_due if rows and wanted else None):
+        for entry in binder.index([folder], only=only, rows=is_due if rows and wanted else None):
             if entry.error is not None:
                 if wanted:
                     problems.append(entry.error)

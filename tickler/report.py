@@ -240,6 +240,35 @@ def stages(found: list[Customer], today: dt.date, settings: Settings) -> list[tu
     return sorted(out, key=lambda cs: (STAGES.index(cs[1]), cs[0].filed.card.name.casefold()))
 
 
+# --------------------------------------------------------------------------- the reports, from a binder
+
+
+def ranking(
+    binder: Binder, owner: str | None, start: dt.date, end: dt.date
+) -> tuple[list[Ranked], dict[str, tuple[int, Decimal, float]], list[str]]:
+    """``report pareto``: the customers ranked, each group's share, and warnings."""
+    found, warnings = customers(binder, owner)
+    ranked = pareto(found, start, end)
+    return ranked, shares(ranked), warnings
+
+
+def lapsed_customers(binder: Binder, owner: str | None, today: dt.date) -> tuple[list[Lapsed], list[str]]:
+    """``report lapsed``: who stopped buying or buys clearly less, and warnings."""
+    found, warnings = customers(binder, owner)
+    return lapsed(found, today, binder.settings), warnings
+
+
+def grouping(
+    binder: Binder, owner: str | None, today: dt.date, *, matrix: bool
+) -> tuple[list[tuple[Customer, str]], int, list[str]]:
+    """``report segments`` (or ``--matrix``, the lifecycle stages): customers with their group, how
+    many prospects have no purchase, and warnings."""
+    found, warnings = customers(binder, owner)
+    grouped = stages(found, today, binder.settings) if matrix else segments(found, today, binder.settings)
+    prospects = sum(1 for c in found if not c.purchases)
+    return grouped, prospects, warnings
+
+
 # --------------------------------------------------------------------------- keeping in touch
 
 

@@ -4,27 +4,19 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-from importlib import resources
 from pathlib import Path
 
-from .binder import CARD_FOLDERS, STATE, TEMPLATES
-from .config import DEFAULT_SETTINGS_TEXT, SETTINGS_FILE
+from .config import DEFAULT_SETTINGS_TEXT
 from .errors import TicklerError
+from .forms import FORMS, form_text
 from .fsutil import atomic_write
 from .git import GITATTRIBUTES, GitError, find_repo, register_merge_driver
+from .layout import CARD_FOLDERS, SETTINGS_FILE, STATE, TEMPLATES
 
 GITIGNORE = f"""\
 # local state of tickler (lock, cache): always safe to delete
 {STATE}/
 """
-
-FORMS = ("default.md", "call-report.md", "retail-customer.md")
-
-
-def form_text(name: str) -> str:
-    """A blank form shipped with tickler (``default.md``, ``call-report.md``...)."""
-    return resources.files("tickler").joinpath("forms", name).read_text(encoding="utf-8")
-
 
 def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
     """Create what is missing of a binder at ``path``; never overwrites a file.

@@ -9,19 +9,19 @@ two cards created with the same id. Each card ends up once, in the folder its me
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 
-from .binder import CARD_SUFFIX, Binder, Clock, Filed, location_for
+from .binder import Binder, Filed
 from .card import Card, format_entry
+from .dates import Clock
 from .errors import CardError, TicklerError
 from .fsutil import atomic_move, atomic_write
-from .git import GITATTRIBUTES, Repo, find_repo, register_merge_driver
+from .git import GITATTRIBUTES, HistoryEntry, Repo, card_history, find_repo, register_merge_driver
+from .identity import matches_identity
+from .layout import CARD_SUFFIX, CARDS, DAYS, MONTHS, TEMPLATES, card_id_of, location_for
 from .merge import merge_cards
-from .query import matches_identity
 
-CARD_PATH = re.compile(r"^(?:cards|days/(?:0[1-9]|[12]\d|3[01])|months/(?:0[1-9]|1[0-2]))/([^/]+)\.md$")
-HAND_EDIT_FOLDERS = ("cards", "days", "months", "templates")
+HAND_EDIT_FOLDERS = (CARDS, DAYS, MONTHS, TEMPLATES)
 PUSH_TRIES = 5
 
 
@@ -34,11 +34,6 @@ class SyncReport:
     settled: list[str] = field(default_factory=list)  # cards refiled or renamed after the merge
     pushed: bool = False
     notices: list[str] = field(default_factory=list)
-
-
-def card_id_of(path: str) -> str | None:
-    match = CARD_PATH.match(path)
-    return match.group(1) if match else None
 
 
 def sync(binder: Binder, clock: Clock) -> SyncReport:
@@ -187,7 +182,7 @@ def _versions(repo: Repo, commit: str, card_id: str) -> list[tuple[str, str]]:
         "--name-only",
         commit,
         "--",
-        *(repo.repo_path(f) for f in ("cards", "days", "months")),
+        *(repo.repo_path(f) for f in (CARDS, DAYS, MONTHS)),
     ).stdout.decode("utf-8", errors="surrogateescape")
     for repo_path in out.split("\0"):
         rel = repo.binder_path(repo_path) if repo_path else None
@@ -248,7 +243,7 @@ def _folder_for(text: str, today: dt.date) -> str:
     try:
         return location_for(Card.parse(text).next, today)
     except CardError:
-        return "cards"  # unreadable (conflict markers): parked in the index for a person to fix
+        return CARDS  # unreadable (conflict markers): parked in the index for a person to fix
 
 
 def _with_entry(text: str, entry: str) -> str:
@@ -334,3 +329,12 @@ def _push(repo: Repo, upstream: str) -> bool:
         f"push failed ({why.strip().splitlines()[-1] if why.strip() else 'no answer'}); "
         "everything is committed here: run 'tickler sync' again"
     )
+
+
+def history(binder: Binder, ref: str) -> tuple[Filed, list[HistoryEntry]]:
+    """A card and its commits, newest first, across every divider it was filed in."""
+    filed = binder.resolve(ref)
+    repo = find_repo(binder.root)
+    if repo is None:
+        raise TicklerError("this binder is not a git repository, so it keeps no history")
+    return filed, card_history(repo, filed.id)

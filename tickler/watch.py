@@ -24,22 +24,13 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .binder import (
-    CARD_FOLDERS,
-    CARD_SUFFIX,
-    CARDS,
-    DAYS,
-    MONTHS,
-    Binder,
-    Clock,
-    Filed,
-    Transaction,
-    location_for,
-)
+from .binder import Binder, Filed, Transaction
 from .card import format_entry
-from .dates import Due, date_for_day_divider, date_for_month_divider
+from .dates import Clock
 from .errors import CardError, TicklerError
-from .fsutil import is_temp_name
+from .layout import CARD_FOLDERS, CARD_SUFFIX, CARDS, divider_date, location_for
+from .layout import is_card_name as _plain_card_name
+from .plans.roll import roll
 
 # Names editors use for swap, backup, lock and temporary files next to the file being saved.
 _NOT_A_CARD = re.compile(
@@ -56,7 +47,8 @@ _NOT_A_CARD = re.compile(
 
 
 def is_card_name(name: str) -> bool:
-    return name.endswith(CARD_SUFFIX) and not _NOT_A_CARD.match(name) and not is_temp_name(name)
+    """A card file, not an editor's swap, backup, lock or temporary companion of one."""
+    return _plain_card_name(name) and not _NOT_A_CARD.match(name)
 
 
 @dataclass
@@ -150,7 +142,7 @@ class Watcher:
 
     def _roll(self, today: dt.date) -> None:
         try:
-            changes, problems = self.binder.roll(today)  # its own single commit
+            changes, problems = roll(self.binder, today)  # its own single commit
         except TicklerError as exc:
             self.warn(str(exc))
             return
@@ -229,21 +221,6 @@ def _has_front_matter(path: str) -> bool:
             return handle.read(4).lstrip(b"\xef\xbb\xbf").startswith(b"---")
     except OSError:
         return False
-
-
-def divider_date(folder: str, due: Due | None, today: dt.date) -> Due | None:
-    """The follow-up a card dragged into ``folder`` gets: that divider's date, keeping the time of
-    day (a month divider also keeps the day of the month, clamped). None for cards/ or a day
-    divider that stands for no date in the window (days/30 seen from 31 January)."""
-    kind, _, number = folder.partition("/")
-    time_of_day = due.time if due else None
-    if kind == DAYS:
-        day = date_for_day_divider(int(number), today)
-        return Due(day, time_of_day) if day else None
-    if kind == MONTHS:
-        keep_day = due.date.day if due else 1
-        return Due(date_for_month_divider(int(number), keep_day, today), time_of_day)
-    return None
 
 
 def run(

@@ -6,9 +6,10 @@ import csv
 import io
 from typing import Any
 
-from ..binder import Clock, Filed
+from ..binder import Binder, Filed
+from ..dates import Clock
 from ..errors import TicklerError
-from .importing import Record, typed
+from .records import Record, typed
 
 USUAL = ("id", "name", "company", "title", "phone", "email", "owner", "next", "action", "tags", "birthday")
 HEADER_ALIASES = {
@@ -107,3 +108,14 @@ def _cell(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
+
+
+def export(binder: Binder, owner: str | None) -> tuple[str, list[TicklerError]]:
+    """``export csv``: every card (or one rep's) as a row, by id; and the cards that could not be read."""
+    from ..query import Owners
+
+    scan = binder.scan()
+    cards = Owners(everyone=owner is None, owner=owner).select(binder, sorted(scan.cards, key=lambda f: f.id))
+    buffer = io.StringIO()
+    write_cards(cards, buffer)
+    return buffer.getvalue(), scan.problems

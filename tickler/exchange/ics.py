@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from ..binder import Filed
+from ..binder import Binder, Filed
+from ..errors import TicklerError
 
 EVENT_MINUTES = 30
 
@@ -47,3 +48,12 @@ def calendar(cards: list[Filed], *, stamp: dt.datetime | None = None) -> bytes:
             event.add("description", "\n".join(lines))
         cal.add_component(event)
     return bytes(cal.to_ical())
+
+
+def export(binder: Binder, owner: str | None) -> tuple[bytes, list[TicklerError]]:
+    """``export ics``: every scheduled card (or one rep's) as an event; and the unreadable cards."""
+    from ..query import Owners, scheduled
+
+    scan = scheduled(binder)
+    cards = Owners(everyone=owner is None, owner=owner).select(binder, scan.cards)
+    return calendar(cards), scan.problems

@@ -9,25 +9,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from ..binder import Binder, Clock, Filed, location_for
-from ..card import Card, fold, slugify
-from ..dates import Due, parse_when
+from ..binder import Binder, Filed
+from ..card import Card
+from ..dates import Clock, Due
 from ..errors import TicklerError
 from ..fsutil import atomic_write
+from ..layout import location_for
+from ..names import fold, slugify
+from .records import Record
 
-LIST_KEYS = ("tags", "products")
 _DIGITS = re.compile(r"\D+")
-
-
-@dataclass
-class Record:
-    """One customer from the source: card keys and values, and where it came from."""
-
-    line: int
-    values: dict[str, Any]
-    card_id: str | None = None  # an id the source names (a tickler export), used for new cards
 
 
 @dataclass
@@ -41,6 +35,7 @@ class Outcome:
 @dataclass
 class ImportReport:
     outcomes: list[Outcome] = field(default_factory=list)
+    bad: list[tuple[int, str]] = field(default_factory=list)  # rows that could not be read: (line, why)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
@@ -83,19 +78,6 @@ class Matcher:
                 return self.by_phone[phone]
         key = (fold(str(values.get("name", ""))), fold(str(values.get("company") or "")))
         return self.by_name.get(key)
-
-
-def typed(key: str, value: str, clock: Clock) -> Any:
-    """A text value from the source as the card keeps it: dates read with the WHEN grammar, lists
-    split on commas or semicolons, everything else as text."""
-    text = value.strip()
-    if not text:
-        return None
-    if key == "next":
-        return parse_when(text, clock.today)
-    if key in LIST_KEYS:
-        return [part.strip() for part in re.split(r"[;,]", text.strip("[]")) if part.strip()]
-    return text
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -166,3 +148,33 @@ def _free(binder: Binder, card_id: str) -> bool:
     if slugify(card_id) != card_id:
         return False
     return not any(i == card_id for _, i, _ in binder.card_files())
+
+
+def import_file(
+    binder: Binder,
+    kind: str,
+    path: Path,
+    clock: Clock,
+    *,
+    mapping: dict[str, str] | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Read ``path`` as ``kind`` (``csv``, ``vcard``) and create or update a card per customer in
+    it, in one commit; rows that cannot be read are in the report with their line."""
+    from .sources import read_text
+
+    text = read_text(path)
+    try:
+        if kind == "csv":
+            from .csvfile import read_records
+
+            records, bad = read_records(text, clock, mapping or {})
+        else:
+            from .vcard import read_records as read_vcards
+
+            records, bad = read_vcards(text)
+    except TicklerError as exc:
+        raise TicklerError(exc.message, path=path, line=exc.line) from None
+    report = upsert(binder, records, clock, dry_run=dry_run, source=path.name)
+    report.bad = bad
+    return report

@@ -6,10 +6,13 @@ field the template needs is listed, never sent with a hole."""
 
 from __future__ import annotations
 
+import datetime as dt
 import string
 from dataclasses import dataclass
+from pathlib import Path
 
-from ..binder import Filed
+from ..binder import Binder, Filed
+from ..dates import Clock
 from ..errors import TicklerError
 
 
@@ -65,3 +68,63 @@ def merge(template: str, cards: list[Filed]) -> list[Letter]:
             continue
         letters.append(Letter(filed, template.format_map(values)))
     return letters
+
+
+def choose(
+    binder: Binder,
+    today: dt.date,
+    *,
+    segment: str | None = None,
+    tag: str | None = None,
+    due: tuple[dt.date, dt.date] | None = None,
+) -> tuple[list[Filed], list[TicklerError]]:
+    """The cards a mail merge writes to: those due in ``due``, else all; with ``tag``; in ``segment``."""
+    from ..query import due_between, has_tag
+
+    scan = due_between(binder, *due, today) if due is not None else binder.scan()
+    cards = sorted(scan.cards, key=lambda f: f.id)
+    if tag:
+        cards = [f for f in cards if has_tag(f, tag)]
+    if segment:
+        from .. import report
+
+        wanted = segment.strip().lower()
+        if wanted not in report.SEGMENTS:
+            raise TicklerError(f"no segment '{segment}' (there are: {', '.join(report.SEGMENTS)})")
+        found, _ = report.customers_from(cards)
+        cards = [c.filed for c, s in report.segments(found, today, binder.settings) if s == wanted]
+    return cards, scan.problems
+
+
+def write_letters(
+    binder: Binder,
+    template: Path,
+    out: Path,
+    clock: Clock,
+    *,
+    segment: str | None = None,
+    tag: str | None = None,
+    due: tuple[dt.date, dt.date] | None = None,
+    log: bool = False,
+) -> tuple[list[Letter], list[TicklerError]]:
+    """``letters``: a letter for each chosen card into ``out/<id>.md`` (a card lacking a field gets
+    none); with ``log``, a ``letter`` Log entry on each card written for, in one commit."""
+    from ..fsutil import atomic_write
+    from .sources import read_text
+
+    text = read_text(template)
+    cards, problems = choose(binder, clock.today, segment=segment, tag=tag, due=due)
+    results = merge(text, cards)
+    written = [r for r in results if r.text is not None]
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TicklerError(f"cannot create the folder: {exc.strerror}", path=out) from None
+    for letter in written:
+        assert letter.text is not None
+        atomic_write(out.resolve() / f"{letter.filed.id}.md", letter.text.encode("utf-8"))
+    if log and written:
+        from ..plans.calls import log_letters
+
+        log_letters(binder, [r.filed.id for r in written], template.stem, clock)
+    return results, problems

@@ -5,8 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from html import escape
+from typing import TYPE_CHECKING
 
-from ..binder import Filed
+from ..binder import Binder, Filed
+from ..dates import Clock
+from ..errors import TicklerError
+
+if TYPE_CHECKING:
+    from ..query import Owners
 
 CSS = """
 @page { size: A4; margin: 16mm; }
@@ -82,3 +88,22 @@ def _notes(body: str) -> str:
             break
         kept.append(line)
     return "\n".join(kept).strip()
+
+
+def day_sheet(
+    binder: Binder, clock: Clock, owners: Owners, span: tuple[dt.date, dt.date] | None = None
+) -> tuple[str, list[TicklerError]]:
+    """``print``: the sheet of today's divider (overdue cards included) or of the days in ``span``,
+    in the day's order; and the cards that could not be read."""
+    from .. import query
+
+    if span is None:
+        scan = query.loaded(binder, *query.due_today(binder, clock.today))
+        title = f"tickler: {clock.today.strftime('%A %d %B %Y')}"
+    else:
+        start, end = span
+        scan = query.due_between(binder, start, end, clock.today)
+        title = f"tickler: {start} to {end}" if start != end else f"tickler: {start.strftime('%A %d %B %Y')}"
+    cards = owners.select(binder, scan.cards)
+    cards.sort(key=lambda f: (*f.card.next.sort_key, f.card.name.casefold()) if f.card.next else ())
+    return sheet(cards, title, clock.today), scan.problems

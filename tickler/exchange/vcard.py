@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from ..errors import TicklerError
-from .importing import Record
+from .records import Record
 
 
 def read_records(text: str) -> tuple[list[Record], list[tuple[int, str]]]:

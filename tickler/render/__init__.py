@@ -1,7 +1,9 @@
 """Output: cards as JSON (the DESIGN shapes) and as aligned text for people.
 
 Plain aligned text in a pipe; on a terminal the same table, fitted to its width, with a little
-colour unless ``NO_COLOR`` is set.
+colour unless ``NO_COLOR`` is set. This module holds the primitives (styles, widths, tables, JSON);
+``render.day`` lays out the day's cards, the birthday line and the agenda, and
+``render.reports`` the customer reports. The commands hand them data and print the lines.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
 
-from .binder import Filed
+from ..binder import Filed
 
 
 def card_json(filed: Filed, today: dt.date) -> dict[str, Any]:
@@ -156,3 +158,7 @@ def load_bar(count: int, capacity: int, style: Style, width: int = 20) -> str:
     filled = min(width, round(width * count / capacity)) if capacity else width
     bar = "█" * filled + "░" * (width - filled)
     return style.paint(bar, "31" if count > capacity else "32")
+
+
+def money(value: Any) -> str:
+    return f"{value:,.2f}"

@@ -1,15 +1,14 @@
-"""Planning the days: balancing load against capacity, and handing cards to a colleague."""
+"""``balance``: move what exceeds a day's capacity to the next workdays with room."""
 
 from __future__ import annotations
 
 import datetime as dt
 
-from .binder import Binder, Change, Clock, Filed, location_for
-from .card import format_entry
-from .config import owner_matches
-from .dates import Due, Workdays
-from .errors import TicklerError
-from .query import Owners, folders_for_range
+from ..binder import Binder, Change, Filed
+from ..card import format_entry
+from ..dates import Clock, Workdays
+from ..layout import folders_for_range, location_for
+from ..query import Owners
 
 WRITTEN_WORK = ("letter", "email", "note")
 LOOKAHEAD_DAYS = 62  # how far balance looks for a day with room
@@ -89,63 +88,3 @@ def _next_day_with_room(
             return candidate
         candidate += dt.timedelta(days=1)
     return None
-
-
-def handover(
-    binder: Binder,
-    from_owner: str,
-    to_owner: str,
-    clock: Clock,
-    *,
-    start: dt.date | None = None,
-    end: dt.date | None = None,
-) -> list[Change]:
-    """Give ``from_owner``'s cards (those due from ``start`` to ``end``, when given) to ``to_owner``."""
-    if not to_owner.strip() or not from_owner.strip():
-        raise TicklerError("handover needs two owners: FROM and TO")
-    changes = []
-    with binder.changing("tickler handover") as tx:
-        for filed in binder.scan().cards:
-            card = filed.card
-            if not owner_matches(card.owner, from_owner):
-                continue
-            due = card.next
-            if start is not None or end is not None:
-                if due is None:
-                    continue
-                if (start and due.date < start) or (end and due.date > end):
-                    continue
-            entry = format_entry(clock.today, "handover", f"from {card.owner} to {to_owner}", time=clock.now)
-            card = card.with_entry(entry).with_field("owner", to_owner.strip())
-            saved = binder.save(filed, card, clock.today)
-            changes.append(Change(filed.id, filed.folder, saved.folder, due, due, f"from {filed.card.owner}"))
-        tx.message = f"tickler handover: {from_owner} -> {to_owner.strip()}, {len(changes)} cards"
-        tx.details = [c.id for c in changes]
-    return changes
-
-
-def schedule_calls(
-    binder: Binder, calls: list[tuple[str, str]], due: Due, clock: Clock, *, message: str
-) -> list[Change]:
-    """File each card (id, why) for a personal call on ``due``, with a Log entry saying why."""
-    changes = []
-    with binder.changing(message) as tx:
-        for card_id, why in calls:
-            filed = binder.resolve(card_id)
-            text = f"{why}. Next: {due}"
-            card = filed.card.with_entry(format_entry(clock.today, "note", text, time=clock.now))
-            card = card.with_field("next", due).with_field("action", "call")
-            saved = binder.save(filed, card, clock.today)
-            changes.append(Change(filed.id, filed.folder, saved.folder, filed.card.next, due, "call"))
-        tx.details = [f"{c.id}: call on {due}" for c in changes]
-    return changes
-
-
-def log_letters(binder: Binder, card_ids: list[str], template: str, clock: Clock) -> None:
-    """A ``letter`` Log entry on each card a letter was written for (one commit)."""
-    with binder.changing(f"tickler letters: {template}, {len(card_ids)} cards") as tx:
-        for card_id in card_ids:
-            filed = binder.resolve(card_id)
-            card = filed.card.with_entry(format_entry(clock.today, "letter", template, time=clock.now))
-            binder.save(filed, card, clock.today)
-        tx.details = card_ids

@@ -1,0 +1,72 @@
+"""What a rep does to one card after a call: log what happened, move it to the agreed date, park it.
+
+Each is one change (one commit in a git binder) through the store.
+"""
+
+from __future__ import annotations
+
+from .binder import Binder, Change
+from .card import format_entry
+from .dates import Clock, Due
+
+
+def move(binder: Binder, ref: str, due: Due | None, *, clock: Clock, note: str | None = None) -> Change:
+    """Set (or, with None, drop) a card's follow-up and refile it; a note goes in the Log."""
+    with binder.changing("tickler move") as tx:
+        filed = binder.resolve(ref)
+        tx.message = f"tickler move: {filed.id} -> {due}" if due else f"tickler park: {filed.id}"
+        card = filed.card
+        if note is not None:
+            where = f"to {due}" if due else "parked"
+            card = card.with_entry(format_entry(clock.today, "moved", f"{note} ({where})", time=clock.now))
+        if due != card.next:
+            card = card.with_field("next", due)
+        saved = binder.save(filed, card, clock.today)
+    return Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next)
+
+
+def log(
+    binder: Binder,
+    ref: str,
+    text: str,
+    *,
+    clock: Clock,
+    kind: str | None = None,
+    amount: str | None = None,
+    due: Due | None = None,
+) -> tuple[Change, str]:
+    """Append a Log entry (kind: the one given, else ``purchase`` for an amount, else the card's
+    action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too."""
+    with binder.changing("tickler log") as tx:
+        filed = binder.resolve(ref)
+        tx.message = f"tickler log: {filed.id}" + (f" -> {due}" if due else "")
+        entry_kind = kind or ("purchase" if amount is not None else filed.card.action or "note")
+        text = text.strip()
+        if due is not None:
+            text = f"{text}{'' if not text or text[-1] in '.!?' else '.'} Next: {due}".strip()
+        entry = format_entry(clock.today, entry_kind, text, time=clock.now, amount=amount)
+        card = filed.card.with_entry(entry)
+        if due is not None and due != card.next:
+            card = card.with_field("next", due)
+        saved = binder.save(filed, card, clock.today)
+    return Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next), entry
+
+
+def day_warnings(binder: Binder, due: Due | None, clock: Clock) -> list[str]:
+    """What a rep should hear about the day a card was just filed for: a day off or a public
+    holiday, or a day over capacity. The move is done as asked either way."""
+    if due is None or due.date < clock.today:
+        return []
+    from .query import Owners, due_entries
+
+    warnings = []
+    workdays = binder.settings.workday_calendar()
+    day = due.date.strftime("%a %d %b %Y")
+    if not workdays.is_workday(due.date):
+        warnings.append(f"{day} is {workdays.holiday_name(due.date) or 'not a workday'}")
+    capacity = binder.settings.capacity
+    entries, _ = due_entries(binder, due.date, due.date, clock.today)
+    load = len(Owners().select_entries(binder, entries))
+    if load > capacity:
+        warnings.append(f"{day} now holds {load} cards, over the capacity of {capacity}")
+    return warnings

@@ -1,0 +1,88 @@
+"""The minimal-diff editor: change one key of a card's front matter by rewriting that key's lines
+and nothing else. Comments, key order, quoting, unknown keys and the body stay byte for byte, so
+a reschedule is one changed line in ``git diff``.
+
+Each function takes a card's text and the span of its front matter and returns the new text.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import yaml
+
+from ..dates import Due
+from ..errors import TicklerError
+from .reader import key_span, split_key_line
+
+_DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
+_KEY = re.compile(r"^[^\s:#'\"\[\]{},&*!|>%@`-][^:#]*$")
+
+
+def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
+    """One-line YAML for a value, as it would be typed by hand."""
+    if value is None:
+        return ""
+    if isinstance(value, Due):
+        return str(value)
+    if isinstance(value, str) and not quote and _DATE_TEXT.match(value):
+        return value  # dates stay plain, as typed by hand; the card loader keeps them as text
+    style = quote if isinstance(value, str) and quote else None
+    out = yaml.safe_dump(value, allow_unicode=True, width=2**31, default_flow_style=True, default_style=style)
+    out = out.removesuffix("\n...\n").removesuffix("\n")
+    if "\n" in out:
+        out = yaml.safe_dump(value, allow_unicode=True, width=2**31, default_style='"').rstrip("\n")
+    return out
+
+
+def check_key(key: str) -> None:
+    if not _KEY.match(key) or key != key.strip():
+        raise TicklerError(f"'{key}' cannot be used as a card key")
+
+
+def set_key(text: str, fm_start: int, fm_end: int, newline: str, key: str, value: Any) -> str:
+    """``text`` with ``key`` set to ``value`` (None empties it): the key's line is rewritten,
+    keeping its quoting style and its comment, or a new line is added at the end."""
+    check_key(key)
+    lines = text[fm_start:fm_end].splitlines(keepends=True)
+    span = key_span(lines, key)
+    if span is None:
+        new_line = f"{key}: {yaml_scalar(value)}".rstrip(" \t") + newline
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += newline
+        lines.append(new_line)
+    else:
+        first, last = span
+        prefix, old_value, comment_col, comment = split_key_line(lines[first])
+        quote = old_value[:1] if old_value[:1] in ("'", '"') else None
+        rendered = yaml_scalar(value, quote=quote)
+        if not old_value:
+            prefix = prefix.rstrip() + " "
+        new = (prefix + rendered).rstrip(" \t") if rendered else prefix.rstrip(" \t")
+        if comment:
+            new += " " * max(1, comment_col - len(new)) + comment
+        lines[first : last + 1] = [new + newline]
+    return text[:fm_start] + "".join(lines) + text[fm_end:]
+
+
+def key_block(text: str, fm_start: int, fm_end: int, key: str) -> str | None:
+    """The raw front matter lines of a top-level key, exactly as written, or None."""
+    lines = text[fm_start:fm_end].splitlines(keepends=True)
+    span = key_span(lines, key)
+    return None if span is None else "".join(lines[span[0] : span[1] + 1])
+
+
+def set_key_block(text: str, fm_start: int, fm_end: int, newline: str, key: str, block: str | None) -> str:
+    """``text`` with a key's lines replaced by ``block`` (raw lines from another version of the
+    card), added at the end of the front matter, or removed when ``block`` is None."""
+    lines = text[fm_start:fm_end].splitlines(keepends=True)
+    span = key_span(lines, key)
+    new = [] if block is None else [block if block.endswith("\n") else block + newline]
+    if span is None:
+        if lines and not lines[-1].endswith("\n"):
+            lines[-1] += newline
+        lines.extend(new)
+    else:
+        lines[span[0] : span[1] + 1] = new
+    return text[:fm_start] + "".join(lines) + text[fm_end:]

@@ -1,0 +1,180 @@
+"""The Log grammar: a card's history, one entry a line, in date order, under a ``## Log`` heading.
+
+    - YYYY-MM-DD [HH:MM] KIND[ AMOUNT]: text
+
+Commands append entries in date order; people may write them by hand in the same form. Every
+report is derived from these lines. The functions here read entries out of a card's text and
+place new lines into it, touching nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from ..errors import TicklerError
+
+_HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*\r?$")
+_ENTRY = re.compile(
+    r"^- (?P<date>\d{4}-\d{2}-\d{2})(?: (?P<time>\d{1,2}:\d{2}))?"
+    r" (?P<kind>[^\W\d][\w-]*)(?: (?P<amount>[-+]?\d+(?:\.\d+)?))?:(?: (?P<text>.*?))?[ \t]*\r?$"
+)
+_KIND = re.compile(r"^[^\W\d][\w-]*$")
+_AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
+
+
+@dataclass(frozen=True)
+class LogEntry:
+    date: dt.date
+    time: dt.time | None
+    kind: str
+    amount: Decimal | None
+    text: str
+    line: int  # 1-based line in the file
+
+    @property
+    def sort_key(self) -> tuple[dt.date, dt.time]:
+        return (self.date, self.time or dt.time(0, 0))
+
+
+def format_entry(
+    day: dt.date, kind: str, text: str, *, time: dt.time | None = None, amount: str | None = None
+) -> str:
+    """A Log line in the grammar: ``- YYYY-MM-DD [HH:MM] KIND[ AMOUNT]: text``."""
+    kind = kind.strip().lower()
+    if not _KIND.match(kind):
+        raise TicklerError(f"'{kind}' is not a Log kind: use one word such as call, email, purchase")
+    head = f"- {day.isoformat()}"
+    if time is not None:
+        head += f" {time.strftime('%H:%M')}"
+    head += f" {kind}"
+    if amount is not None:
+        amount = amount.strip()
+        if not _AMOUNT.match(amount):
+            raise TicklerError(f"'{amount}' is not an amount: write it like 12500.00")
+        head += f" {amount}"
+    clean = " ".join(text.split())
+    if any(unicodedata.category(ch) == "Cc" for ch in clean):
+        raise TicklerError("the Log text holds control characters")
+    return f"{head}: {clean}" if clean else f"{head}:"
+
+
+def parse_entry(raw: str, line: int) -> LogEntry | None:
+    """One Log line as an entry, or None when it does not follow the grammar."""
+    match = _ENTRY.match(raw)
+    if not match:
+        return None
+    try:
+        day = dt.date.fromisoformat(match["date"])
+        time = None
+        if match["time"]:
+            hh, mm = match["time"].split(":")
+            time = dt.time(int(hh), int(mm))
+        amount = Decimal(match["amount"]) if match["amount"] else None
+    except (ValueError, InvalidOperation):
+        return None
+    return LogEntry(day, time, match["kind"].lower(), amount, (match["text"] or "").strip(), line)
+
+
+def entry_order(line: str) -> tuple[object, ...]:
+    """Sort key of a Log line: its date and time (lines that are no entry first)."""
+    entry = parse_entry(line, 0)
+    return entry.sort_key if entry else ()
+
+
+def section(text: str, offset: int) -> tuple[int | None, int]:
+    """Offsets of the Log section's lines (after its heading up to the next heading of the same
+    or a higher level), looking from ``offset`` (the end of the front matter) on."""
+    level = 0
+    start: int | None = None
+    in_fence = False
+    for raw in text[offset:].splitlines(keepends=True):
+        stripped = raw.lstrip()
+        if stripped.startswith("```") or stripped.startswith("~~~"):
+            in_fence = not in_fence
+        heading = None if in_fence else _HEADING.match(raw)
+        if heading:
+            if start is not None and len(heading.group(1)) <= level:
+                return start, offset
+            if start is None and heading.group(2).strip().lower() == "log":
+                level = len(heading.group(1))
+                start = offset + len(raw)
+        offset += len(raw)
+    return start, len(text)
+
+
+def read(text: str, offset: int) -> tuple[list[LogEntry], list[int]]:
+    """The Log entries of a card's text, and the numbers of Log lines that break the grammar."""
+    entries: list[LogEntry] = []
+    bad: list[int] = []
+    start, end = section(text, offset)
+    if start is None:
+        return entries, bad
+    line_no = text.count("\n", 0, start) + 1
+    for raw in text[start:end].splitlines():
+        if raw.startswith("- "):
+            entry = parse_entry(raw, line_no)
+            if entry is None:
+                bad.append(line_no)
+            else:
+                entries.append(entry)
+        line_no += 1
+    return entries, bad
+
+
+def append_lines(text: str, offset: int, newline: str, lines: list[str]) -> str:
+    """``text`` with ``lines`` placed at the end of its Log section (made when missing)."""
+    if not lines:
+        return text
+    block = "".join(line + newline for line in lines)
+    start, end = section(text, offset)
+    if start is None:
+        if text and not text.endswith("\n"):
+            text += newline
+        if not text.endswith(("\n\n", newline + newline)):
+            text += newline
+        return f"{text}## Log{newline}{block}"
+    content_end = start
+    pos = start
+    for raw in text[start:end].splitlines(keepends=True):
+        pos += len(raw)
+        if raw.strip():
+            content_end = pos
+    prefix = text[:content_end]
+    if not prefix.endswith("\n"):
+        prefix += newline
+    return prefix + block + text[content_end:]
+
+
+def insert_entry(text: str, offset: int, newline: str, entry_line: str) -> str:
+    """``text`` with one Log line added in date order: after the last entry not later than it."""
+    new_entry = parse_entry(entry_line, 0)
+    if new_entry is None:
+        raise TicklerError(f"not a Log line: {entry_line!r}")
+    start, end = section(text, offset)
+    if start is None:
+        return append_lines(text, offset, newline, [entry_line])
+    after_last_earlier: int | None = None  # just past the last entry not later than the new one
+    first_entry: int | None = None
+    pos = start
+    for raw in text[start:end].splitlines(keepends=True):
+        entry = parse_entry(raw, 0) if raw.startswith("- ") else None
+        if entry is not None:
+            if first_entry is None:
+                first_entry = pos
+            if entry.sort_key <= new_entry.sort_key:
+                after_last_earlier = pos + len(raw)
+        pos += len(raw)
+    if after_last_earlier is not None:
+        insert_at = after_last_earlier
+    elif first_entry is not None:
+        insert_at = first_entry
+    else:
+        return append_lines(text, offset, newline, [entry_line])  # no entries yet: after the section's text
+    prefix = text[:insert_at]
+    if not prefix.endswith("\n"):
+        prefix += newline
+    return prefix + entry_line + newline + text[insert_at:]

@@ -1,0 +1,113 @@
+"""``tickler check``: every invariant of the binder, and the repairs that need no guessing.
+
+A card is readable, filed where its ``next`` says, and its id is unique (also when ids differ only
+by case or Unicode normalisation); no divider or card is a symbolic link. ``fix`` refiles misfiled
+cards, removes half-written temporary files and gives a duplicate id's extra copy a new id.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from contextlib import suppress
+from dataclasses import dataclass
+
+from .binder import Binder, Filed
+from .card import format_entry
+from .fsutil import atomic_move, atomic_write, is_temp_name
+from .layout import CARD_FOLDERS, CARD_SUFFIX, card_rel, filer, location_for
+from .names import id_key
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One broken invariant: what kind, which file (and line), and what is wrong."""
+
+    kind: str  # malformed, misfiled, duplicate, clash, symlink
+    path: str
+    message: str
+    line: int | None = None
+
+    def __str__(self) -> str:
+        where = self.path if self.line is None else f"{self.path}:{self.line}"
+        return f"{where}: {self.message}"
+
+
+def check(binder: Binder, today: dt.date) -> list[Problem]:
+    """Every invariant of the binder; an empty list means the binder is true."""
+    problems: list[Problem] = []
+    by_id: dict[str, list[str]] = {}
+    by_folded: dict[str, dict[str, str]] = {}
+    folder_for = filer(today)
+    for entry in binder.index():
+        rel = card_rel(entry.folder, entry.id) if entry.id else entry.folder
+        if entry.error is not None:
+            kind = "symlink" if entry.error.message.startswith("is a symbolic link") else "malformed"
+            problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
+            continue
+        by_id.setdefault(entry.id, []).append(rel)
+        by_folded.setdefault(id_key(entry.id), {})[entry.id] = rel
+        target = folder_for(entry.summary.next if entry.summary else None)
+        if target != entry.folder:
+            due = entry.summary.due if entry.summary else None
+            why = f"next is {due}" if due else "it has no follow-up date"
+            problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
+    for card_id, places in by_id.items():
+        if len(places) > 1:
+            problems.append(
+                Problem(
+                    "duplicate",
+                    places[0],
+                    f"id '{card_id}' is in {len(places)} places: {', '.join(places)}",
+                )
+            )
+    for variants in by_folded.values():
+        if len(variants) > 1:
+            places = sorted(variants.values())
+            problems.append(
+                Problem("clash", places[0], f"ids differ only by case or accents: {', '.join(places)}")
+            )
+    return problems
+
+
+def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:
+    """Repair what can be repaired without guessing: refile misfiled cards, and give a duplicate
+    id's extra copy a new id (identical copies are merged into one). Returns what was done and
+    what is left."""
+    done: list[str] = []
+    with binder.changing("tickler check --fix") as tx:
+        for folder in CARD_FOLDERS:  # half-written temporary files of an interrupted write
+            with suppress(FileNotFoundError, NotADirectoryError), os.scandir(binder.root / folder) as it:
+                for item in it:
+                    if is_temp_name(item.name) and item.is_file(follow_symlinks=False):
+                        os.unlink(item.path)
+                        done.append(f"{folder}/{item.name}: removed, left by an interrupted write")
+        scan = binder.scan()
+        by_id: dict[str, list[Filed]] = {}
+        for filed in scan.cards:
+            by_id.setdefault(filed.id, []).append(filed)
+        for card_id, copies in sorted(by_id.items()):
+            keep, *extra = sorted(copies, key=lambda f: f.folder != location_for(f.card.next, today))
+            for copy in extra:
+                path = binder.path_of(copy.folder, copy.id)
+                if copy.card.text == keep.card.text:
+                    binder.touch(path)
+                    path.unlink()
+                    done.append(f"{copy.rel}: removed, an identical copy of {keep.rel}")
+                    continue
+                new_id = binder.unique_id(copy.card.name)
+                entry = format_entry(today, "renamed", f"from {card_id}: the id was also used by {keep.rel}")
+                card = copy.card.with_entry(entry)
+                atomic_write(path, card.text.encode("utf-8"))
+                target = location_for(card.next, today)
+                binder.divider(target)
+                binder.touch(path, binder.path_of(target, new_id))
+                atomic_move(path, binder.path_of(target, new_id))
+                done.append(f"{copy.rel}: renamed to {target}/{new_id}{CARD_SUFFIX} (id was also {keep.rel})")
+            target = location_for(keep.card.next, today)
+            if target != keep.folder:
+                binder.save(keep, keep.card, today)
+                done.append(f"{keep.rel}: refiled to {target}/")
+        tx.message = f"tickler check --fix: {len(done)} repair{'s' if len(done) != 1 else ''}"
+        tx.details = done
+    return done, check(binder, today)

@@ -1,0 +1,134 @@
+"""The ``tickler`` command line: thin commands over the library, in rooms by command group.
+
+=============  ==============================================================
+``day``        today, agenda, list, find, show
+``cards``      new, edit, log, move, park
+``plans``      roll, balance, handover
+``team``       sync, history, watch
+``customers``  report pareto | lapsed | segments
+``exchange``   import, export, letters, print
+``setup``      init, check
+=============  ==============================================================
+
+A room is imported only when one of its commands runs (or ``--help`` lists them all), so
+``tickler --version`` and ``tickler today`` do not pay for the others. Each command parses its
+arguments, makes one call into the library and prints the answer. Library errors become
+``tickler: error: ...`` and their exit code here, in ``_Group.invoke``, and nowhere else.
+"""
+
+import importlib
+import sys
+from typing import Annotated, Any
+
+import typer
+from typer.core import TyperGroup
+
+from .. import __version__
+from ..errors import TicklerError
+
+# Command -> the room (module of this package) that defines it, in the order --help lists them.
+ROOMS = {
+    "init": "setup",
+    "today": "day",
+    "agenda": "day",
+    "list": "day",
+    "find": "day",
+    "show": "day",
+    "new": "cards",
+    "edit": "cards",
+    "log": "cards",
+    "move": "cards",
+    "park": "cards",
+    "roll": "plans",
+    "balance": "plans",
+    "handover": "plans",
+    "check": "setup",
+    "sync": "team",
+    "history": "team",
+    "watch": "team",
+    "report": "customers",
+    "import": "exchange",
+    "export": "exchange",
+    "letters": "exchange",
+    "print": "exchange",
+}
+
+
+_loaded: dict[str, TyperGroup] = {}  # room -> its commands, converted once
+
+
+class _Group(TyperGroup):
+    """The root command: finds each command in its room, and is the one error boundary."""
+
+    def list_commands(self, ctx: Any) -> list[str]:
+        return list(ROOMS)
+
+    def get_command(self, ctx: Any, cmd_name: str) -> Any:
+        room = ROOMS.get(cmd_name)
+        if room is None:
+            return None
+        group = _loaded.get(room)
+        if group is None:
+            module = importlib.import_module(f"{__name__}.{room}")
+            group = _loaded[room] = typer.main.get_group(module.room)
+        return group.get_command(ctx, cmd_name)
+
+    def invoke(self, ctx: Any) -> Any:
+        """Turns library errors into a one-line message and their exit code; never a traceback."""
+        try:
+            return super().invoke(ctx)
+        except TicklerError as exc:
+            typer.echo(f"tickler: error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except BrokenPipeError:
+            sys.stderr.close()  # the reader (``| head``) has gone; nothing more to say
+            raise typer.Exit(0) from None
+        except OSError as exc:
+            where = f"{exc.filename}: " if exc.filename else ""
+            typer.echo(f"tickler: error: {where}{exc.strerror or exc}", err=True)
+            raise typer.Exit(1) from None
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="tickler",
+    help="A plain-text tickler file: customer cards filed under day and month dividers.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=True,
+    rich_markup_mode=None,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"tickler {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    ctx: typer.Context,
+    binder: Annotated[
+        str | None,
+        typer.Option(
+            "--binder",
+            metavar="PATH",
+            help="The binder folder (default: TICKLER_BINDER, "
+            "else the nearest folder upward holding days/ and months/).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    """A salesperson's tickler binder as plain files: `tickler today` opens today's divider.
+
+    The clock can be pinned with TICKLER_TODAY=YYYY-MM-DD.
+    """
+    ctx.obj = {"binder": binder}
+
+
+def run() -> None:
+    """Console-script entry point."""
+    app()

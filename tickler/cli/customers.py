@@ -1,0 +1,154 @@
+"""Knowing your customers: report pareto | lapsed | segments, all from the cards' Log."""
+
+import datetime as dt
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from ..errors import TicklerError
+from .common import (
+    CsvOption,
+    JsonOption,
+    clock,
+    dump_json,
+    echo_change,
+    echo_lines,
+    open_binder,
+    plural,
+    report_problems,
+    style,
+    when,
+)
+
+if TYPE_CHECKING:
+    from ..binder import Filed
+    from ..dates import Clock
+
+room = typer.Typer(rich_markup_mode=None)
+report_app = typer.Typer(
+    help="Know your customers: the best 20%, who stopped buying, segments. All from the cards' Log.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+room.add_typer(report_app, name="report")
+ReportOwner = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Only one rep's customers.")]
+
+
+def _rows(rows: list[tuple["Filed", dict[str, Any]]], today: dt.date, *, json_: bool, csv_: bool) -> bool:
+    """Print rows as JSON (cards with the report's keys) or CSV; False when neither was asked."""
+    from ..render import reports
+
+    if json_:
+        dump_json(reports.rows_json(rows, today))
+    elif csv_:
+        sys.stdout.write(reports.rows_csv(rows))
+    return json_ or csv_
+
+
+def _since(text: str, now: "Clock") -> dt.date:
+    from ..dates import parse_due
+
+    try:
+        return parse_due(text).date
+    except TicklerError:
+        return when(text, now, "--since").date
+
+
+@report_app.command("pareto")
+def report_pareto(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None, typer.Option("--since", metavar="WHEN", help="Start of the period (default: a year ago).")
+    ] = None,
+    all_time: Annotated[bool, typer.Option("--all-time", help="Every purchase ever logged.")] = False,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Customers ranked by purchase value: the top 20%, the next 40%, the rest, and their share."""
+    from ..dates import add_months
+    from ..render import reports
+    from ..report import ranking
+
+    binder, now = open_binder(ctx), clock()
+    start = dt.date.min if all_time else _since(since, now) if since else add_months(now.today, -12)
+    ranked, shares, warnings = ranking(binder, owner, start, now.today)
+    report_problems(warnings)
+    rows = [(r.customer.filed, {"value": float(r.value), "group": r.group}) for r in ranked]
+    if not _rows(rows, now.today, json_=json_, csv_=csv_):
+        period = "all time" if all_time else f"{start} to {now.today}"
+        echo_lines(reports.pareto(ranked, shares, period, style()))
+
+
+@report_app.command("lapsed")
+def report_lapsed(
+    ctx: typer.Context,
+    schedule: Annotated[
+        str | None,
+        typer.Option(
+            "--schedule", metavar="WHEN", help="File each of them for a personal call on this date."
+        ),
+    ] = None,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Customers who stopped buying or buy clearly less than before, each with the reason."""
+    from ..render import reports
+    from ..report import lapsed_customers
+
+    binder, now = open_binder(ctx), clock()
+    if schedule is not None:
+        from ..plans.calls import schedule_lapsed
+
+        due = when(schedule, now, "--schedule")
+        changes, warnings = schedule_lapsed(binder, owner, due, now)
+        report_problems(warnings)
+        for change in changes:
+            echo_change(change)
+        typer.echo(f"filed {plural(len(changes), 'customer')} for a call on {due}", err=True)
+        return
+    lapsed, warnings = lapsed_customers(binder, owner, now.today)
+    report_problems(warnings)
+    rows = [
+        (
+            lp.customer.filed,
+            {"last_purchase": str(lp.customer.last_purchase), "reason": "; ".join(lp.reasons)},
+        )
+        for lp in lapsed
+    ]
+    if _rows(rows, now.today, json_=json_, csv_=csv_):
+        return
+    if not lapsed:
+        typer.echo("no customer has stopped buying or buys clearly less", err=True)
+        return
+    echo_lines(reports.lapsed(lapsed, style()))
+    typer.echo(
+        f"{len(lapsed)} customers; 'tickler report lapsed --schedule WHEN' files them for a call", err=True
+    )
+
+
+@report_app.command("segments")
+def report_segments(
+    ctx: typer.Context,
+    matrix: Annotated[
+        bool,
+        typer.Option(
+            "--matrix", help="The sales lifecycle instead: newcomers, one-time buyers, growing, lost, VIP."
+        ),
+    ] = False,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """Customers in five groups by recency, frequency and value (see the README for the rules)."""
+    from ..render import reports
+    from ..report import SEGMENTS, STAGES, grouping
+
+    binder, now = open_binder(ctx), clock()
+    grouped, prospects, warnings = grouping(binder, owner, now.today, matrix=matrix)
+    report_problems(warnings)
+    key, order = ("stage", STAGES) if matrix else ("segment", SEGMENTS)
+    if not _rows([(c.filed, {key: group}) for c, group in grouped], now.today, json_=json_, csv_=csv_):
+        echo_lines(reports.groups(grouped, order, prospects, now.today, style()))

@@ -1,0 +1,134 @@
+"""The day: today, agenda, list, find, show. Commands that only look; none changes a file."""
+
+from typing import Annotated
+
+import typer
+
+from .. import query
+from ..render import card_json
+from ..render import day as view
+from .common import (
+    AllOption,
+    CardArg,
+    JsonOption,
+    OwnerOption,
+    clock,
+    dump_json,
+    echo_lines,
+    open_binder,
+    owners,
+    report_problems,
+    span,
+    style,
+)
+
+room = typer.Typer(rich_markup_mode=None)
+
+
+@room.command()
+def today(
+    ctx: typer.Context, json_: JsonOption = False, all_: AllOption = False, owner: OwnerOption = None
+) -> None:
+    """Today's divider: the calls due today, overdue ones first, and the day's load."""
+    binder, now = open_binder(ctx), clock()
+    ahead = None if json_ else binder.settings.birthday_days
+    day = query.today_divider(binder, now.today, owners(all_, owner), birthdays_ahead=ahead, full=json_)
+    report_problems(day.problems)
+    if json_:
+        dump_json([card_json(f, now.today) for f in day.cards])
+        return
+    echo_lines(view.day(day.listed, now.today, binder.settings.capacity, style()))
+    if day.others:
+        typer.echo(f"({day.others} more due for other reps: tickler today --all)")
+    birthdays = view.birthday_line(day.birthdays, now.today)
+    if birthdays:
+        typer.echo(birthdays)
+
+
+@room.command()
+def agenda(
+    ctx: typer.Context,
+    days: Annotated[int, typer.Option("--days", "-n", min=1, max=400, help="How many days from today.")] = 14,
+    json_: JsonOption = False,
+    all_: AllOption = False,
+    owner: OwnerOption = None,
+) -> None:
+    """Cards per day for the coming days, as bars against capacity; birthdays noted."""
+    binder, now = open_binder(ctx), clock()
+    settings = binder.settings
+    plan = query.agenda(binder, now.today, days, owners(all_, owner), ahead=settings.birthday_days)
+    report_problems(plan.problems)
+    if json_:
+        dump_json(
+            [{"date": d.isoformat(), "count": len(c), "capacity": settings.capacity} for d, c in plan.days]
+        )
+        return
+    workdays = settings.workday_calendar()
+    echo_lines(view.agenda(plan, now.today, settings.capacity, settings.birthday_days, workdays, style()))
+
+
+@room.command(name="list")
+def list_(
+    ctx: typer.Context,
+    when: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[WHEN | A..B | week | month]",
+            help="A day, a range 2026-12-01..2026-12-07, this week or month (default: every scheduled card).",
+        ),
+    ] = None,
+    overdue: Annotated[bool, typer.Option("--overdue", help="Only the overdue cards.")] = False,
+    tag: Annotated[str | None, typer.Option("--tag", metavar="T", help="Only cards with this tag.")] = None,
+    all_: AllOption = False,
+    owner: OwnerOption = None,
+    json_: JsonOption = False,
+) -> None:
+    """Cards due on a date or in a range, in date order."""
+    binder, now = open_binder(ctx), clock()
+    dates = span(when, now) if when and not overdue else None
+    found = query.listing(
+        binder, now.today, owners(all_, owner), span=dates, overdue=overdue, tag=tag, full=json_
+    )
+    report_problems(found.problems)
+    if json_:
+        dump_json([card_json(f, now.today) for f in found.cards])
+    elif not found.listed:
+        typer.echo("no cards", err=True)
+    else:
+        echo_lines(view.card_table(found.listed, now.today, style(), when=view.when_in_list))
+
+
+@room.command()
+def find(
+    ctx: typer.Context,
+    query_: Annotated[
+        str, typer.Argument(metavar="QUERY", help="Part of a name, company, email, phone or tag.")
+    ],
+    json_: JsonOption = False,
+) -> None:
+    """Cards whose name, company, email, phone or tags match (case and accents do not matter)."""
+    binder, now = open_binder(ctx), clock()
+    found = query.find(binder, query_, full=json_)
+    report_problems(found.problems)
+    if json_:
+        dump_json([card_json(f, now.today) for f in found.cards])
+        return
+    if not found.listed:
+        typer.echo(f"no card matches '{query_}'", err=True)
+        raise typer.Exit(1)
+    echo_lines(view.card_table(found.listed, now.today, style(), when=view.when_in_list))
+
+
+@room.command()
+def show(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
+    """Print a card."""
+    binder, now = open_binder(ctx), clock()
+    filed = binder.resolve(card)
+    if json_:
+        dump_json(card_json(filed, now.today))
+        return
+    due = filed.card.next
+    status = "no follow-up" if due is None else f"next {due}{view.relative(due, now.today)}"
+    typer.echo(style().paint(f"{filed.rel} · {status}", "2"))
+    text = filed.card.text
+    typer.echo(text, nl=not text.endswith("\n"))

@@ -1,0 +1,58 @@
+"""The binder itself: init, check."""
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import JsonOption, clock, dump_json, open_binder, plural, warn
+
+room = typer.Typer(rich_markup_mode=None)
+
+
+@room.command()
+def init(
+    path: Annotated[Path, typer.Argument(help="Where to create the binder.")] = Path("."),
+    no_git: Annotated[bool, typer.Option("--no-git", help="Do not make it a git repository.")] = False,
+) -> None:
+    """Create a binder: 31 day and 12 month dividers, cards/, templates/, settings, git repository."""
+    from ..setup import init_binder
+
+    created, notes = init_binder(path, git=not no_git)
+    for note in notes:
+        warn(note)
+    typer.echo(f"binder ready in {path.resolve()} ({len(created)} files and folders created)")
+
+
+@room.command()
+def check(
+    ctx: typer.Context,
+    fix: Annotated[
+        bool,
+        typer.Option(
+            "--fix", help="Repair what can be repaired: refile misfiled cards, rename duplicate ids."
+        ),
+    ] = False,
+    json_: JsonOption = False,
+) -> None:
+    """Verify the binder: every card readable, filed where its date says, ids unique. Exit 1 if not."""
+    from .. import check as checking
+
+    binder, now = open_binder(ctx), clock()
+    if fix:
+        done, problems = checking.fix(binder, now.today)
+        for line in done:
+            typer.echo(f"fixed: {line}", err=json_)
+    else:
+        problems = checking.check(binder, now.today)
+    if json_:
+        dump_json([{"kind": p.kind, "path": p.path, "line": p.line, "message": p.message} for p in problems])
+    else:
+        for problem in problems:
+            typer.echo(f"{problem.kind}: {problem}")
+    if problems:
+        hint = "" if fix else "; 'tickler check --fix' repairs misfiled cards and duplicate ids"
+        typer.echo(f"tickler: {plural(len(problems), 'problem')}{hint}", err=True)
+        raise typer.Exit(1)
+    if not json_:
+        typer.echo("binder ok", err=True)

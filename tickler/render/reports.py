@@ -1,0 +1,132 @@
+"""The customer reports and a card's history as text, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from . import Style, card_json, money, table
+
+if TYPE_CHECKING:
+    from ..binder import Filed
+    from ..git import HistoryEntry
+    from ..report import Customer, Lapsed, Ranked
+
+Rows = Sequence[tuple["Filed", dict[str, Any]]]  # cards with the report's own keys
+
+
+def rows_json(rows: Rows, today: dt.date) -> list[dict[str, Any]]:
+    """Cards as JSON with the report's keys added."""
+    return [{**card_json(f, today), **extra} for f, extra in rows]
+
+
+def rows_csv(rows: Rows) -> str:
+    """The report as CSV: who, how to reach them, then the report's keys."""
+    out = io.StringIO()
+    keys = list(rows[0][1]) if rows else []
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["id", "name", "company", "phone", "email", "owner", *keys])
+    for filed, extra in rows:
+        card = filed.card
+        fixed = [card.get(k) for k in ("company", "phone", "email")]
+        writer.writerow(
+            [
+                filed.id,
+                card.name,
+                *("" if v is None else v for v in fixed),
+                card.owner or "",
+                *("; ".join(v) if isinstance(v, list) else v for v in extra.values()),
+            ]
+        )
+    return out.getvalue()
+
+
+def pareto(
+    ranked: Sequence[Ranked], shares: dict[str, tuple[int, Decimal, float]], period: str, style: Style
+) -> list[str]:
+    """The 80/20 view: each group's customers, revenue and share as a bar, then the ranking."""
+    total = sum((r.value for r in ranked), Decimal(0))
+    lines = [f"Purchases, {period}: {len(ranked)} customers bought, {money(total)} in all"]
+    if not ranked:
+        return lines
+    for group, (count, value, share) in shares.items():
+        bar = ("█" if style.width else "#") * round(share * 30)
+        plural = "s" if count != 1 else " "
+        lines.append(f"  {group:<7} {count:>4} customer{plural}  {money(value):>14}  {share:>4.0%}  {bar}")
+    lines.append("")
+    rows = [
+        [str(i + 1), r.customer.filed.card.name, money(r.value), f"{float(r.value / total):.1%}", r.group]
+        for i, r in enumerate(ranked)
+    ]
+    lines += table(rows, style, header=["RANK", "NAME", "VALUE", "SHARE", "GROUP"], shrink=(1,))
+    return lines
+
+
+def lapsed(found: Sequence[Lapsed], style: Style) -> list[str]:
+    rows = [
+        [lp.customer.filed.card.name, str(lp.customer.last_purchase), "; ".join(lp.reasons)] for lp in found
+    ]
+    return table(rows, style, header=["NAME", "LAST PURCHASE", "REASON"], shrink=(2, 0))
+
+
+def groups(
+    grouped: Sequence[tuple[Customer, str]],
+    order: Sequence[str],
+    prospects: int,
+    today: dt.date,
+    style: Style,
+) -> list[str]:
+    """Segments or lifecycle stages: a heading per group, then its customers with their last
+    purchase, purchases in the last 12 months and average purchase."""
+    from ..report import average_purchase, year_before
+
+    year_ago = year_before(today)
+    lines = [f"{len(grouped)} customers with purchases, {prospects} prospects without"]
+    for group in order:
+        members = [c for c, g in grouped if g == group]
+        if not members:
+            continue
+        lines.append(style.paint(f"{group} ({len(members)})", "1"))
+        rows = [
+            [
+                c.filed.card.name,
+                str(c.last_purchase),
+                str(c.count(year_ago, today)),
+                money(average_purchase(c, today)),
+            ]
+            for c in members
+        ]
+        lines += table(rows, style, header=["NAME", "LAST PURCHASE", "IN 12 MONTHS", "AVERAGE"], shrink=(0,))
+    return lines
+
+
+def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
+    return [
+        {
+            "commit": e.commit,
+            "date": e.date,
+            "author": e.author,
+            "message": e.message,
+            "path": e.path,
+            "next_from": e.next_from,
+            "next_to": e.next_to,
+            "log_added": list(e.log_added),
+        }
+        for e in entries
+    ]
+
+
+def history(entries: Sequence[HistoryEntry], style: Style) -> list[str]:
+    """Each commit, newest first, with the follow-up date it set and the Log entries it added."""
+    lines = []
+    for entry in entries:
+        when = entry.date[:16].replace("T", " ")
+        lines.append(f"{style.paint(entry.commit[:8], '33')}  {when}  {entry.author}  {entry.message}")
+        if entry.next_from is not None or entry.next_to is not None:
+            lines.append(f"    next: {entry.next_from or 'none'} -> {entry.next_to or 'none'}")
+        lines += [f"    + {line}" for line in entry.log_added]
+    return lines
