@@ -148,6 +148,7 @@ CardArg = Annotated[
 ]
 AllOption = Annotated[bool, typer.Option("--all", help="Everyone's cards, not only yours and unowned ones.")]
 OwnerOption = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="One rep's cards.")]
+TagOption = Annotated[str | None, typer.Option("--tag", metavar="T", help="Only cards with this tag.")]
 DryRunOption = Annotated[bool, typer.Option("--dry-run", help="Show what would happen; change nothing.")]
 OutputOption = Annotated[
     Path | None,

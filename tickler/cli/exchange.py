@@ -10,6 +10,7 @@ from .common import (
     DryRunOption,
     OutputOption,
     OwnerOption,
+    TagOption,
     clock,
     open_binder,
     owners,
@@ -128,7 +129,7 @@ def letters(
     segment: Annotated[
         str | None, typer.Option("--segment", metavar="S", help="Only customers in this segment.")
     ] = None,
-    tag: Annotated[str | None, typer.Option("--tag", metavar="T", help="Only cards with this tag.")] = None,
+    tag: TagOption = None,
     due: Annotated[
         str | None, typer.Option("--due", metavar="WHEN", help="Only cards due then (a day or a range).")
     ] = None,
