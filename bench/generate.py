@@ -17,8 +17,8 @@ import random
 import subprocess
 from pathlib import Path
 
-from tickler.layout import location_for
 from tickler.dates import Due
+from tickler.layout import location_for
 from tickler.setup import init_binder
 
 FIRST = [

@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tickler.card import Card, format_entry
-from tickler.names import slugify
 from tickler.dates import Due
 from tickler.errors import CardError, TicklerError
+from tickler.names import slugify
 
 SAMPLE = """\
 ---

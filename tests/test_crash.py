@@ -26,11 +26,11 @@ import pytest
 from conftest import installed_tickler
 
 from tickler.binder import Binder
-from tickler.check import check, fix
-from tickler.layout import CARD_FOLDERS, location_for
 from tickler.card import Card
+from tickler.check import check, fix
 from tickler.dates import Due
 from tickler.fsutil import is_temp_name
+from tickler.layout import CARD_FOLDERS, location_for
 from tickler.setup import init_binder
 
 KILLS = int(os.environ.get("TICKLER_CRASH_KILLS", "240"))  # across the six commands

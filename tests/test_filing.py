@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tickler.layout import location_for
 from tickler.dates import Due, add_months
+from tickler.layout import location_for
 
 
 @pytest.mark.parametrize(

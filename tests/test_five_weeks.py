@@ -9,8 +9,8 @@ from pathlib import Path
 
 from conftest import Run, card_files, card_text, write_card
 
-from tickler.layout import location_for
 from tickler.dates import Due
+from tickler.layout import location_for
 
 NEXT_CHOICES = ["+1", "+3", "+3d", "fri", "next mon", "+2w", "+1m", "tomorrow", "tue 10:30", "5 jan", "+10"]
 

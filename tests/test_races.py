@@ -22,8 +22,8 @@ from conftest import card_files, installed_tickler
 
 from tickler.binder import Binder
 from tickler.check import check
-from tickler.layout import location_for
 from tickler.dates import Due
+from tickler.layout import location_for
 from tickler.setup import init_binder
 
 ROUNDS = int(os.environ.get("TICKLER_RACE_ROUNDS", "8"))

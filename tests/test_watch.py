@@ -17,8 +17,8 @@ from conftest import card_files, card_text, write_card
 
 from tickler.binder import Binder
 from tickler.dates import Clock
-from tickler.setup import init_binder
 from tickler.layout import divider_date
+from tickler.setup import init_binder
 from tickler.watch import Watcher, is_card_name, run
 
 
