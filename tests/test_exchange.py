@@ -105,11 +105,13 @@ def test_map_dry_run_and_bad_rows(binder: Path, run: Run, tmp_path: Path) -> Non
     assert dry.exit_code == 0 and snapshot(binder) == before
     assert "would be created: hans-becker" in dry.stdout and "(dry run: nothing changed)" in dry.stderr
     result = run("import", "csv", str(source), *maps)
-    assert f"{source}:3: '2026-02-30' is not a real date" in result.stderr
+    # A date that is no date keeps the customer and leaves the date out, saying where.
+    late = f"{source}:3: '2026-02-30' is not a real date: February 2026 has 28 days; next left out"
+    assert late in result.stderr
     assert f"{source}:4: no name; row skipped" in result.stderr
     assert f"{source}:5: 4 cells but 3 columns; row skipped" in result.stderr
-    assert "2 new, 0 updated, 0 unchanged, 3 skipped" in result.stderr
-    assert card_files(binder) == ["cards/anna-schmidt.md", "days/01/hans-becker.md"]
+    assert "3 new, 0 updated, 0 unchanged, 2 skipped" in result.stderr
+    assert card_files(binder) == ["cards/anna-schmidt.md", "cards/bad-date.md", "days/01/hans-becker.md"]
     missing = run("import", "csv", str(source))
     assert missing.exit_code == 1 and "no name column" in missing.stderr
 
@@ -152,7 +154,7 @@ def test_import_vcard(binder: Path, run: Run, tmp_path: Path) -> None:
     source.write_text(VCARDS)
     result = run("import", "vcard", str(source))
     assert result.exit_code == 0, result
-    assert f"{source}:25: a contact with no name; row skipped" in result.stderr
+    assert f"{source}:25: a contact with no name; contact skipped" in result.stderr
     assert card_files(binder) == [
         "cards/petr-novák.md",
         "cards/yuki-tanaka.md",

@@ -356,13 +356,18 @@ class Binder:
         atomic_write(path, card.text.encode("utf-8"))
         return Filed(card_id, folder, card)
 
-    def unique_id(self, name: str, taken: Iterable[str] = ()) -> str:
+    def taken_ids(self) -> set[str]:
+        """The ids in the binder, as ``names.id_key`` compares them."""
+        return {id_key(i) for _, i, _ in self.card_files()}
+
+    def unique_id(self, name: str, taken: set[str] | None = None) -> str:
         """A new card id from ``name``: its slug, with ``-2``, ``-3``... when that id (or one that
-        differs only by case or accents) is in the binder or in ``taken``."""
+        differs only by case or accents) is taken: in ``taken`` when given (``taken_ids``,
+        kept up to date by a command that creates many cards), else in the binder."""
         base = slugify(name)
         if is_reserved_id(base):
             base = f"{base}-card"
-        used = {id_key(i) for _, i, _ in self.card_files()} | {id_key(i) for i in taken}
+        used = self.taken_ids() if taken is None else taken
         card_id, n = base, 2
         while id_key(card_id) in used:
             card_id = f"{base}-{n}"

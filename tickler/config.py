@@ -25,6 +25,7 @@ class Settings:
     big_spender: float = 0.0  # 0: the median average purchase across the customer base
     birthday_days: int = 7
     repurchase_reminder: bool = False
+    region: str | None = None  # a country code: how phone numbers without +country are read
     cadence: CadenceSettings = field(default_factory=lambda: CadenceSettings())
     unknown: tuple[str, ...] = field(default=(), compare=False)
 
@@ -137,6 +138,14 @@ def _check_holidays(value: Any) -> str | None:
     raise ValueError('must be a country code, e.g. holidays = "DE"')
 
 
+def _check_region(value: Any) -> str | None:
+    if value is None or value is False or value == "":
+        return None
+    if not isinstance(value, str) or not re.fullmatch(r"[A-Za-z]{2}", value.strip()):
+        raise ValueError('must be a two-letter country code, e.g. region = "RU"')
+    return value.strip().upper()
+
+
 def _check_autocommit(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -155,6 +164,7 @@ CHECKS = {
     "big_spender": _check_amount,
     "birthday_days": _whole(0, "birthday_days = 7"),
     "repurchase_reminder": _check_autocommit,
+    "region": _check_region,
     "cadence": _check_cadence,
 }
 
@@ -194,6 +204,7 @@ DEFAULT_SETTINGS_TEXT = """\
 capacity = 30               # cards you can handle in a day
 workdays = ["mon", "tue", "wed", "thu", "fri"]
 # holidays = "DE"           # a country code: rolling skips its public holidays
+# region = "RU"             # a country code: how phone numbers written without +7, +49... are read
 autocommit = true           # commit every change when the binder is a git repository
 
 # Knowing your customers (tickler report ...):

@@ -1,13 +1,97 @@
-"""Who a card is: whether two cards describe the same customer."""
+"""Who a card is: the keys that say two records are one customer (email, phone in E.164 form),
+and whether two cards describe the same customer.
+
+Phones are compared, never rewritten: ``8 (916) 555-66-77`` and ``+7 916 555-66-77`` are one number
+when the binder's ``region`` is ``RU`` (in Russia the leading 8 is the national form of +7). The
+phonenumbers package does the reading; it is imported only when a phone is compared.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 
 from .card import Card
 from .names import fold
 
 _NON_DIGITS = re.compile(r"\D+")
+MIN_DIGITS = 5  # fewer digits are an extension or a typo, never a customer's number
+
+
+def items(value: Any) -> list[str]:
+    """A field's values as text: each item of a list, or the one value; empty ones left out."""
+    found = value if isinstance(value, list | tuple) else [value]
+    return [str(v).strip() for v in found if v is not None and str(v).strip()]
+
+
+def email_keys(value: Any) -> set[str]:
+    return {fold(v) for v in items(value) if "@" in v}
+
+
+def phone_keys(value: Any, region: str | None = None) -> set[str]:
+    """Each phone's keys: its E.164 form when it can be read as a whole number (a number written
+    without the international prefix needs ``region``), and its digits."""
+    keys: set[str] = set()
+    for text in items(value):
+        digits = _NON_DIGITS.sub("", text)
+        if len(digits) < MIN_DIGITS:
+            continue
+        keys.add(digits)
+        e164 = e164_of(text, region)
+        if e164 is not None:
+            keys.add(e164)
+    return keys
+
+
+def e164_of(text: str, region: str | None) -> str | None:
+    """``+79165556677`` for ``8 (916) 555-66-77`` with region ``RU``; None when the text is not a
+    whole number (a local number without its area code, or no region to read it with)."""
+    if not text.lstrip().startswith("+") and region is None:
+        return None
+    import phonenumbers
+
+    try:
+        number = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    if phonenumbers.is_possible_number_with_reason(number) != phonenumbers.ValidationResult.IS_POSSIBLE:
+        return None
+    return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
+
+
+def same_phone(a: str, b: str, region: str | None) -> bool:
+    return bool(phone_keys(a, region) & phone_keys(b, region))
+
+
+def new_items(existing: Any, incoming: Iterable[str], keys_of: Any) -> list[str]:
+    """The incoming values that are none of the existing ones (as ``keys_of`` compares them)."""
+    known = keys_of(existing)
+    fresh = []
+    for value in incoming:
+        keys = keys_of(value)
+        if keys and not keys & known:
+            fresh.append(value)
+            known |= keys
+    return fresh
+
+
+def name_words(name: str) -> set[str]:
+    """The words of a name as compared: folded, initials and single letters left out."""
+    return {w for w in re.findall(r"[^\W\d_]+", fold(name)) if len(w) > 1}
+
+
+def names_agree(one: str, other: str) -> bool:
+    """Whether two written names can be one person: they share a word (``Olga`` and ``Olga S.``,
+    ``Ольга Смирнова`` and ``Смирнова Ольга Петровна``). Two records with one phone or email but
+    names with nothing in common are two people (a shared office line, a reused number)."""
+    return bool(name_words(one) & name_words(other))
+
+
+def fuller_name(old: str, new: str) -> bool:
+    """Whether ``new`` says more than ``old`` and loses nothing of it (``Ivan Ivanov`` ->
+    ``Ivan I. Ivanov``): only then does an import rename a card."""
+    return fold(old) != fold(new) and name_words(old) <= name_words(new) and len(new) > len(old)
 
 
 def matches_identity(first: Card, second: Card) -> bool:

@@ -18,6 +18,7 @@ GITIGNORE = f"""\
 {STATE}/
 """
 
+
 def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
     """Create what is missing of a binder at ``path``; never overwrites a file.
 

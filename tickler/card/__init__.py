@@ -155,6 +155,20 @@ class Card:
         return self.text[body_start(self.text, self.fm_end) :]
 
     @property
+    def notes(self) -> str:
+        """The card's free text: the body without its title line and without its Log section."""
+        start = body_start(self.text, self.fm_end)
+        log_start, log_end = logbook.section(self.text, self.fm_end)
+        text = self.text[start:]
+        if log_start is not None:
+            heading = self.text.rfind("\n", start, log_start - 1) + 1
+            text = self.text[start:heading] + self.text[log_end:]
+        lines = text.splitlines()
+        if lines and lines[0].startswith("# "):
+            lines = lines[1:]
+        return "\n".join(lines).strip()
+
+    @property
     def newline(self) -> str:
         return "\r\n" if "\r\n" in self.text[: self.fm_end] else "\n"
 
@@ -182,6 +196,18 @@ class Card:
         card), added at the end of the front matter, or removed when ``block`` is None."""
         text = edits.set_key_block(self.text, self.fm_start, self.fm_end, self.newline, key, block)
         return Card.parse(text)
+
+    def with_notes(self, text: str) -> Card:
+        """The card with a paragraph added at the end of its notes, before the Log section."""
+        nl = self.newline
+        paragraph = nl.join(text.strip().splitlines())
+        log_start, _ = logbook.section(self.text, self.fm_end)
+        if log_start is None:
+            body = self.text.rstrip("\r\n")
+            return Card.parse(f"{body}{nl}{nl}{paragraph}{nl}")
+        heading = self.text.rfind("\n", 0, log_start - 1) + 1
+        before = self.text[:heading].rstrip("\r\n")
+        return Card.parse(f"{before}{nl}{nl}{paragraph}{nl}{nl}{self.text[heading:]}")
 
     def with_log_lines(self, lines: list[str]) -> Card:
         """The card with Log lines placed at the end of its Log section (created if missing)."""

@@ -86,3 +86,15 @@ def set_key_block(text: str, fm_start: int, fm_end: int, newline: str, key: str,
     else:
         lines[span[0] : span[1] + 1] = new
     return text[:fm_start] + "".join(lines) + text[fm_end:]
+
+
+def new_text(values: dict[str, Any], notes: str = "", newline: str = "\n") -> str:
+    """The text of a new card: ``values`` as front matter lines in their order, a title, the
+    notes, and an empty Log. Keys are checked; values are written as they would be typed."""
+    lines = ["---"]
+    for key, value in values.items():
+        check_key(key)
+        lines.append(f"{key}: {yaml_scalar(value)}".rstrip(" \t"))
+    name = " ".join(str(values.get("name", "")).split())
+    body = f"# {name}" + (f"{newline}{newline}{notes.strip()}" if notes.strip() else "")
+    return newline.join([*lines, "---", body, "", "## Log", ""])

@@ -5,6 +5,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from ..render import display_width, pad
 from .common import (
     AllOption,
     DryRunOption,
@@ -37,15 +38,27 @@ room.add_typer(export_app, name="export")
 
 
 def _print_import(report: "ImportReport", source: Path, dry_run: bool) -> None:
-    for line, why in report.bad:
-        warn(f"{source}:{line}: {why}; row skipped")
+    read = report.read
+    if dry_run:
+        typer.echo(f"{source.name}: read as {read.layout}")
+        kept = [(column, key) for column, key in read.mapping if key != "not imported"]
+        width = max((display_width(column) for column, _ in kept), default=0)
+        for column, key in kept:
+            typer.echo(f"  {pad(column, width)}  ->  {key}")
+        left_out = [column for column, key in read.mapping if key == "not imported"]
+        if left_out:
+            typer.echo(f"  not imported: {', '.join(left_out)}")
+    for where, why in read.bad:
+        warn(f"{where}: {why}; {read.unit} skipped")
+    for where, why in read.warnings:
+        warn(f"{where}: {why}")
     for outcome in report.outcomes:
         if outcome.action == "error":
-            warn(f"{source}:{outcome.line}: {outcome.detail}; row skipped")
+            warn(f"{outcome.where}: {outcome.detail}; {read.unit} skipped")
         elif outcome.action != "unchanged":
             detail = f" ({outcome.detail})" if outcome.detail else ""
             typer.echo(f"{'would be ' if dry_run else ''}{outcome.action}: {outcome.card_id}{detail}")
-    skipped = len(report.bad) + report.count("error")
+    skipped = len(read.bad) + report.count("error")
     typer.echo(
         f"{source.name}: {report.count('created')} new, {report.count('updated')} updated, "
         f"{report.count('unchanged')} unchanged, {skipped} skipped"
@@ -54,30 +67,55 @@ def _print_import(report: "ImportReport", source: Path, dry_run: bool) -> None:
     )
 
 
+MapOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--map", metavar="COLUMN=KEY", help="Read a column as a card key, e.g. --map Kunde=name (- skips it)."
+    ),
+]
+
+
+def _mapping(map_: list[str] | None) -> dict[str, str]:
+    given = pairs(map_, "--map", "COLUMN=KEY", need_value=True)
+    return {column: key.strip().lower() for column, key in given.items()}
+
+
 @import_app.command("csv")
 def import_csv(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSV file with a header row.")],
-    map_: Annotated[
-        list[str] | None,
-        typer.Option(
-            "--map", metavar="COLUMN=KEY", help="Read a column as a card key, e.g. --map Kunde=name."
-        ),
-    ] = None,
+    map_: MapOption = None,
     dry_run: DryRunOption = False,
 ) -> None:
-    """Import customers from a spreadsheet; importing again updates instead of duplicating.
+    """Import customers from a CSV file; importing again updates instead of duplicating.
 
-    Columns named name, company, email, phone, next, owner, tags (and usual variants) become those
-    keys; other columns become keys as they are named. A customer is recognised by email, then
-    phone, then name and company.
+    The header row is read as Google Contacts, Outlook, Apple, amoCRM, Bitrix24 or a Russian or
+    English sheet (ФИО, Телефон, Company, Notes...); --dry-run shows the mapping chosen. A
+    customer is recognised by email, then phone, then name and company.
     """
     from ..exchange.importing import import_file
 
+    report = import_file(open_binder(ctx), "csv", file, clock(), mapping=_mapping(map_), dry_run=dry_run)
+    _print_import(report, file, dry_run)
+
+
+@import_app.command("sheet")
+def import_sheet(
+    ctx: typer.Context,
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="An .xlsx, .xls or .ods file with a header row.")
+    ],
+    sheet: Annotated[
+        str | None, typer.Option("--sheet", metavar="NAME", help="The sheet to read (default: the first).")
+    ] = None,
+    map_: MapOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Import customers from a spreadsheet (Excel or LibreOffice), like import csv."""
+    from ..exchange.importing import import_file
+
     binder = open_binder(ctx)
-    given = pairs(map_, "--map", "COLUMN=KEY", need_value=True)
-    mapping = {column: key.strip().lower() for column, key in given.items()}
-    report = import_file(binder, "csv", file, clock(), mapping=mapping, dry_run=dry_run)
+    report = import_file(binder, "sheet", file, clock(), mapping=_mapping(map_), sheet=sheet, dry_run=dry_run)
     _print_import(report, file, dry_run)
 
 
@@ -89,11 +127,27 @@ def import_vcard(
     ],
     dry_run: DryRunOption = False,
 ) -> None:
-    """Import phone contacts (names in any script, several phones and emails, birthdays)."""
+    """Import phone contacts: names in any script, phones, emails, address, notes, birthdays."""
     from ..exchange.importing import import_file
 
     report = import_file(open_binder(ctx), "vcard", file, clock(), dry_run=dry_run)
     _print_import(report, file, dry_run)
+
+
+@import_app.command("notes")
+def import_notes(
+    ctx: typer.Context,
+    folder: Annotated[
+        Path, typer.Argument(metavar="DIR", help="A folder of Markdown notes (Obsidian, Logseq...).")
+    ],
+    map_: MapOption = None,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Import a folder of Markdown notes, one customer a note; the note's text becomes the card's notes."""
+    from ..exchange.importing import import_file
+
+    report = import_file(open_binder(ctx), "notes", folder, clock(), mapping=_mapping(map_), dry_run=dry_run)
+    _print_import(report, folder, dry_run)
 
 
 @export_app.command("csv")
@@ -114,6 +168,16 @@ def export_ics(ctx: typer.Context, output: OutputOption = None, owner: OwnerOpti
     data, problems = export(open_binder(ctx), owner)
     report_problems(problems)
     write_out(data, output)
+
+
+@export_app.command("vcard")
+def export_vcard(ctx: typer.Context, output: OutputOption = None, owner: OwnerOption = None) -> None:
+    """Every card as a vCard 3.0 for a phone's address book (name, company, phones, emails, address...)."""
+    from ..exchange.vcard import export
+
+    text, problems = export(open_binder(ctx), owner)
+    report_problems(problems)
+    write_out(text, output)
 
 
 @room.command()

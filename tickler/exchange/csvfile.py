@@ -9,81 +9,31 @@ from typing import Any
 from ..binder import Binder, Filed
 from ..dates import Clock
 from ..errors import TicklerError
-from .records import Record, typed
+from .records import Read, Table, read_rows
 
 USUAL = ("id", "name", "company", "title", "phone", "email", "owner", "next", "action", "tags", "birthday")
-HEADER_ALIASES = {
-    "full name": "name",
-    "customer": "name",
-    "contact": "name",
-    "organisation": "company",
-    "organization": "company",
-    "firm": "company",
-    "e-mail": "email",
-    "mail": "email",
-    "telephone": "phone",
-    "tel": "phone",
-    "mobile": "phone",
-    "follow-up": "next",
-    "follow up": "next",
-    "rep": "owner",
-    "labels": "tags",
-    "tag": "tags",
-    "birthdate": "birthday",
-    "date of birth": "birthday",
-}
 
 
-def read_records(
-    text: str, clock: Clock, mapping: dict[str, str]
-) -> tuple[list[Record], list[tuple[int, str]]]:
-    """Rows as records (keys from the header, renamed by ``mapping`` and the usual aliases) and the
-    rows that cannot be read, with their line numbers."""
-    # Spreadsheets in many countries write ';' (or tabs): the header line tells which.
+def read_records(text: str, clock: Clock, mapping: dict[str, str], source: str = "") -> Read:
+    """The customers of a CSV file: its header row tells the layout (``columns``), each row is one
+    customer. Comma, semicolon and tab files are told apart by the header line."""
     first = text.lstrip("\ufeff").split("\n", 1)[0]
     delimiter = max((",", ";", "\t"), key=first.count)
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
     try:
         header = next(reader)
     except StopIteration:
         raise TicklerError("the file is empty") from None
-    keys = [_key(h, mapping) for h in header]
-    if "name" not in keys:
-        raise TicklerError(f"no name column (columns: {', '.join(header)}); use --map COLUMN=name")
-    records, bad = [], []
-    for row in reader:
-        line = reader.line_num
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) > len(keys):
-            bad.append((line, f"{len(row)} cells but {len(keys)} columns"))
-            continue
-        values: dict[str, Any] = {}
-        card_id = None
-        try:
-            for key, cell in zip(keys, row, strict=False):
-                if key == "id":
-                    card_id = cell.strip() or None
-                elif key:
-                    values[key] = typed(key, cell, clock)
-        except TicklerError as exc:
-            bad.append((line, exc.message))
-            continue
-        if not values.get("name"):
-            bad.append((line, "no name"))
-            continue
-        records.append(Record(line, values, card_id))
-    return records, bad
-
-
-def _key(header: str, mapping: dict[str, str]) -> str:
-    raw = header.strip().lstrip("\ufeff")
-    if raw in mapping:
-        return mapping[raw]
-    lower = raw.lower()
-    if lower in mapping:
-        return mapping[lower]
-    return HEADER_ALIASES.get(lower, lower.replace(" ", "_"))
+    except csv.Error as exc:
+        raise TicklerError(f"not a CSV file: {exc}", line=1) from None
+    table = Table(header, mapping)
+    rows = []
+    try:
+        for row in reader:
+            rows.append((reader.line_num, row))
+    except csv.Error as exc:
+        raise TicklerError(f"not a CSV file: {exc}", line=reader.line_num) from None
+    return read_rows(rows, table, clock, source, width=len(header))
 
 
 def write_cards(cards: list[Filed], out: io.TextIOBase | Any) -> int:

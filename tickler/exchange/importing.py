@@ -1,8 +1,12 @@
-"""Bring customers in from another list (a spreadsheet, a phone's contacts).
+"""Bring customers in from another list: a spreadsheet, a phone's contacts, a folder of notes.
 
-Importing is idempotent: a customer is recognised by email, then phone, then name and company, and
-updated in place (one changed line a field), never duplicated. Bad rows are reported with their line
-number and the good ones are imported; ``dry_run`` says what would happen and writes nothing.
+Importing is idempotent: a customer is recognised by email, then by phone (the same number in
+E.164 form, read with the binder's ``region``; else the same digits), then by name and company,
+and updated in place (one changed line a field), never duplicated. A card's phones, emails,
+websites and addresses are kept as written; numbers and addresses it lacks are added (a list when
+there are several). Tags are added to the card's. Notes the card does not hold yet are added at
+the end of its notes. An empty cell changes nothing. One commit for the whole import; ``dry_run``
+says what would happen and writes nothing.
 """
 
 from __future__ import annotations
@@ -14,19 +18,20 @@ from typing import Any
 
 from ..binder import Binder, Filed
 from ..card import Card
+from ..card.edits import new_text
 from ..dates import Clock, Due
 from ..errors import TicklerError
-from ..fsutil import atomic_write
-from ..layout import location_for
-from ..names import fold, slugify
-from .records import Record
+from ..identity import email_keys, fuller_name, items, names_agree, new_items, phone_keys
+from ..names import fold, id_key, slugify
+from .records import Read, Record
 
-_DIGITS = re.compile(r"\D+")
+KINDS = ("csv", "vcard", "sheet", "notes")
+MERGED = ("phone", "email", "website", "address")  # kept as written; new ones are added
 
 
 @dataclass
 class Outcome:
-    line: int
+    where: str  # file:line of the record
     action: str  # created, updated, unchanged, error
     card_id: str = ""
     detail: str = ""
@@ -34,27 +39,18 @@ class Outcome:
 
 @dataclass
 class ImportReport:
+    read: Read
     outcomes: list[Outcome] = field(default_factory=list)
-    bad: list[tuple[int, str]] = field(default_factory=list)  # rows that could not be read: (line, why)
 
     def count(self, action: str) -> int:
         return sum(1 for o in self.outcomes if o.action == action)
 
 
-def _emails(value: Any) -> set[str]:
-    items = value if isinstance(value, list) else [value]
-    return {fold(str(v).strip()) for v in items if v not in (None, "")}
-
-
-def _phones(value: Any) -> set[str]:
-    items = value if isinstance(value, list) else [value]
-    return {d for v in items if v not in (None, "") and len(d := _DIGITS.sub("", str(v))) >= 5}
-
-
 class Matcher:
     """Finds the card a record describes: by email, then by phone, then by name and company."""
 
-    def __init__(self, cards: list[Filed]):
+    def __init__(self, cards: list[Filed], region: str | None):
+        self.region = region
         self.by_email: dict[str, Filed] = {}
         self.by_phone: dict[str, Filed] = {}
         self.by_name: dict[tuple[str, str], Filed] = {}
@@ -63,21 +59,160 @@ class Matcher:
 
     def add(self, filed: Filed) -> None:
         card = filed.card
-        for email in _emails(card.get("email")):
+        for email in email_keys(card.get("email")):
             self.by_email.setdefault(email, filed)
-        for phone in _phones(card.get("phone")):
+        for phone in phone_keys(card.get("phone"), self.region):
             self.by_phone.setdefault(phone, filed)
         self.by_name.setdefault((fold(card.name), fold(str(card.get("company") or ""))), filed)
 
     def find(self, values: dict[str, Any]) -> Filed | None:
-        for email in _emails(values.get("email")):
-            if email in self.by_email:
-                return self.by_email[email]
-        for phone in _phones(values.get("phone")):
-            if phone in self.by_phone:
-                return self.by_phone[phone]
-        key = (fold(str(values.get("name", ""))), fold(str(values.get("company") or "")))
-        return self.by_name.get(key)
+        """The card with the record's email, else its phone, else its name and company; a card
+        found by email or phone counts only when the names agree (two people can share one)."""
+        name = str(values.get("name", ""))
+        found = [self.by_email.get(e) for e in sorted(email_keys(values.get("email")))]
+        found += [self.by_phone.get(p) for p in sorted(phone_keys(values.get("phone"), self.region))]
+        for filed in found:
+            if filed is not None and names_agree(filed.card.name, name):
+                return filed
+        return self.by_name.get((fold(name), fold(str(values.get("company") or ""))))
+
+
+def read_source(
+    kind: str, path: Path, clock: Clock, *, mapping: dict[str, str] | None = None, sheet: str | None = None
+) -> Read:
+    """The customers a file (or, for notes, a folder) holds."""
+    if kind == "notes":
+        from .notes import read_records as read_notes
+
+        return read_notes(path, clock, mapping)
+    try:
+        if kind == "sheet":
+            from .workbook import read_records as read_sheet
+
+            return read_sheet(path, clock, mapping or {}, sheet)
+        if path.is_dir():
+            raise TicklerError("is a folder, not a file")
+        from .sources import read_text
+
+        text = read_text(path)
+        if kind == "csv":
+            from .csvfile import read_records
+
+            return read_records(text, clock, mapping or {}, str(path))
+        from .vcard import read_records as read_vcards
+
+        return read_vcards(text, str(path))
+    except TicklerError as exc:
+        if exc.path is not None:
+            raise
+        raise TicklerError(exc.message, path=path, line=exc.line) from None
+
+
+def import_file(
+    binder: Binder,
+    kind: str,
+    path: Path,
+    clock: Clock,
+    *,
+    mapping: dict[str, str] | None = None,
+    sheet: str | None = None,
+    dry_run: bool = False,
+) -> ImportReport:
+    """Read ``path`` as ``kind`` (``csv``, ``vcard``, ``sheet``, ``notes``) and create or update a
+    card per customer in it, in one commit."""
+    read = read_source(kind, path, clock, mapping=mapping, sheet=sheet)
+    return upsert(binder, read, clock, dry_run=dry_run, source=path.name)
+
+
+def upsert(binder: Binder, read: Read, clock: Clock, *, dry_run: bool, source: str) -> ImportReport:
+    """Create or update a card for each record; one commit for the whole import."""
+    report = ImportReport(read)
+    with binder.changing(f"tickler import: {source}") as tx:
+        scan = binder.scan()
+        matcher = Matcher(scan.cards, binder.settings.region)
+        taken = {id_key(f.id) for f in scan.cards}
+        for record in read.records:
+            try:
+                outcome = _one(binder, matcher, taken, record, clock, dry_run)
+            except TicklerError as exc:
+                outcome = Outcome(record.where, "error", "", exc.message)
+            report.outcomes.append(outcome)
+        created, updated = report.count("created"), report.count("updated")
+        tx.message = f"tickler import: {source}: {created} new, {updated} updated"
+    return report
+
+
+def _one(
+    binder: Binder, matcher: Matcher, taken: set[str], record: Record, clock: Clock, dry_run: bool
+) -> Outcome:
+    values = {k: v for k, v in record.values.items() if v not in (None, "", [])}
+    name = " ".join(str(values.get("name") or "").split())
+    if not name:
+        raise TicklerError("no name")
+    existing = matcher.find(values)
+    if existing is None:
+        wanted = record.card_id
+        card_id = wanted if wanted and _free(wanted, taken) else binder.unique_id(name, taken)
+        taken.add(id_key(card_id))
+        values["name"] = name
+        card = Card.parse(new_text(_written(values), record.notes), source=record.where)
+        if not dry_run:
+            filed = binder.create(card, clock.today, card_id=card_id)
+            matcher.add(filed)
+        return Outcome(record.where, "created", card_id)
+    card, changed = _updated(existing.card, values, record.notes, matcher.region)
+    if not changed:
+        return Outcome(record.where, "unchanged", existing.id)
+    if not dry_run:
+        binder.save(existing, card, clock.today)
+    return Outcome(record.where, "updated", existing.id, ", ".join(changed))
+
+
+def _written(values: dict[str, Any]) -> dict[str, Any]:
+    return {k: (str(v) if isinstance(v, Due) else v) for k, v in values.items()}
+
+
+def _updated(card: Card, values: dict[str, Any], notes: str, region: str | None) -> tuple[Card, list[str]]:
+    """The card with a record's values: list fields and tags grow, other keys take the new value,
+    new notes are added; and the names of what changed."""
+    changed: list[str] = []
+    for key, value in values.items():
+        old = card.get(key)
+        if key in MERGED:
+            keys_of = {
+                "phone": lambda v: phone_keys(v, region),
+                "email": email_keys,
+            }.get(key, lambda v: {fold(x) for x in items(v)})
+            fresh = new_items(old, items(value), keys_of)
+            if not fresh:
+                continue
+            merged = [*items(old), *fresh]
+            card = card.with_field(key, merged[0] if len(merged) == 1 else merged)
+        elif key == "birthday" and str(value).startswith("--") and str(old or "").endswith(str(value)[1:]):
+            continue  # the same day, without the year the card already knows
+        elif key == "name":
+            if not fuller_name(card.name, str(value)):
+                continue
+            card = card.with_field("name", value)
+        elif key == "tags":
+            have = {fold(t) for t in card.tags}
+            fresh = [t for t in items(value) if fold(t) not in have]
+            if not fresh:
+                continue
+            card = card.with_field("tags", [*card.tags, *fresh])
+        elif _same(old, value):
+            continue
+        else:
+            card = card.with_field(key, value)
+        changed.append(key)
+    if notes.strip() and _squeezed(notes) not in _squeezed(card.notes):
+        card = card.with_notes(notes)
+        changed.append("notes")
+    return card, changed
+
+
+def _squeezed(text: str) -> str:
+    return " ".join(text.split())
 
 
 def _same(old: Any, new: Any) -> bool:
@@ -88,93 +223,7 @@ def _same(old: Any, new: Any) -> bool:
     return old == new or (old is not None and str(old) == str(new))
 
 
-def upsert(
-    binder: Binder, records: list[Record], clock: Clock, *, dry_run: bool, source: str
-) -> ImportReport:
-    """Create or update a card for each record; one commit for the whole import."""
-    report = ImportReport()
-    with binder.changing(f"tickler import: {source}") as tx:
-        scan = binder.scan()
-        matcher = Matcher(scan.cards)
-        for record in records:
-            try:
-                outcome = _one(binder, matcher, record, clock, dry_run)
-            except TicklerError as exc:
-                outcome = Outcome(record.line, "error", "", exc.message)
-            report.outcomes.append(outcome)
-        created, updated = report.count("created"), report.count("updated")
-        tx.message = f"tickler import: {source}: {created} new, {updated} updated"
-    return report
-
-
-def _one(binder: Binder, matcher: Matcher, record: Record, clock: Clock, dry_run: bool) -> Outcome:
-    values = {k: v for k, v in record.values.items() if v is not None}
-    name = str(values.get("name") or "").strip()
-    if not name:
-        raise TicklerError("no name")
-    existing = matcher.find(values)
-    if existing is None:
-        card_id = (
-            record.card_id if record.card_id and _free(binder, record.card_id) else binder.unique_id(name)
-        )
-        if dry_run:
-            return Outcome(record.line, "created", card_id)
-        text = f"---\nname: x\n---\n# {name}\n\n## Log\n"
-        card = Card.parse(text).with_field("name", name)
-        for key, value in values.items():
-            if key != "name":
-                card = card.with_field(key, value)
-        folder = location_for(card.next, clock.today)
-        path = binder.path_of(folder, card_id)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        binder.touch(path)
-        atomic_write(path, card.text.encode("utf-8"))
-        filed = Filed(card_id, folder, card)
-        matcher.add(filed)
-        return Outcome(record.line, "created", card_id)
-    card = existing.card
-    changed = [key for key, value in values.items() if not _same(card.get(key), value)]
-    if not changed:
-        return Outcome(record.line, "unchanged", existing.id)
-    if dry_run:
-        return Outcome(record.line, "updated", existing.id, ", ".join(changed))
-    for key in changed:
-        card = card.with_field(key, values[key])
-    binder.save(existing, card, clock.today)
-    return Outcome(record.line, "updated", existing.id, ", ".join(changed))
-
-
-def _free(binder: Binder, card_id: str) -> bool:
-    if slugify(card_id) != card_id:
+def _free(card_id: str, taken: set[str]) -> bool:
+    if slugify(card_id) != card_id or re.fullmatch(r"\d+", card_id):
         return False
-    return not any(i == card_id for _, i, _ in binder.card_files())
-
-
-def import_file(
-    binder: Binder,
-    kind: str,
-    path: Path,
-    clock: Clock,
-    *,
-    mapping: dict[str, str] | None = None,
-    dry_run: bool = False,
-) -> ImportReport:
-    """Read ``path`` as ``kind`` (``csv``, ``vcard``) and create or update a card per customer in
-    it, in one commit; rows that cannot be read are in the report with their line."""
-    from .sources import read_text
-
-    text = read_text(path)
-    try:
-        if kind == "csv":
-            from .csvfile import read_records
-
-            records, bad = read_records(text, clock, mapping or {})
-        else:
-            from .vcard import read_records as read_vcards
-
-            records, bad = read_vcards(text)
-    except TicklerError as exc:
-        raise TicklerError(exc.message, path=path, line=exc.line) from None
-    report = upsert(binder, records, clock, dry_run=dry_run, source=path.name)
-    report.bad = bad
-    return report
+    return id_key(card_id) not in taken
