@@ -14,6 +14,8 @@ from typing import Any
 import pytest
 from conftest import Run, card_text, write_card
 
+from tickler.cache import VERSION
+
 QUERIES = [
     ("today", "--all", "--json"),
     ("check", "--json"),
@@ -203,7 +205,7 @@ def test_the_cache_is_used_while_a_file_keeps_its_size_and_mtime(filled: Path, r
     os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
     assert "Ivan Ivanov" in run("find", "ivan").stdout
     assert "Ivan Ivanow" not in run("find", "ivan").stdout
-    (filled / ".tickler" / "cache").joinpath("days-23.v5").unlink()
+    (filled / ".tickler" / "cache").joinpath(f"days-23.v{VERSION}").unlink()
     assert "Ivan Ivanow" in run("find", "ivan").stdout
 
 

@@ -22,7 +22,20 @@ LAYERS = [
     ["card", "card.reader", "card.edits", "card.log"],
     ["cache"],  # the index: beside the store, never importing it
     ["binder"],  # the store
-    ["identity", "query", "report", "check", "forms", "actions", "merge", "editor", "setup"],
+    [
+        "identity",
+        "query",
+        "report",
+        "check",
+        "forms",
+        "actions",
+        "merge",
+        "editor",
+        "setup",
+        "undo",
+        "dedupe",
+        "activity",
+    ],
     ["plans", "plans.roll", "plans.balance", "plans.handover", "plans.calls", "sync", "watch"],
     [
         "exchange",

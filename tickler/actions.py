@@ -1,13 +1,17 @@
-"""What a rep does to one card after a call: log what happened, move it to the agreed date, park it.
+"""What a rep does to one card: log what happened after a call, move it to the agreed date, park
+it, and take a customer's request, due within ``reply_within``.
 
 Each is one change (one commit in a git binder) through the store.
 """
 
 from __future__ import annotations
 
-from .binder import Binder, Change
+import datetime as dt
+
+from .binder import Binder, Change, Filed
 from .card import format_entry
 from .dates import Clock, Due
+from .errors import TicklerError
 
 
 def move(binder: Binder, ref: str, due: Due | None, *, clock: Clock, note: str | None = None) -> Change:
@@ -50,6 +54,47 @@ def log(
             card = card.with_field("next", due)
         saved = binder.save(filed, card, clock.today)
     return Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next), entry
+
+
+def request(
+    binder: Binder,
+    ref: str | None,
+    text: str,
+    *,
+    clock: Clock,
+    new_name: str | None = None,
+    owner: str | None = None,
+) -> tuple[Filed, str, Due]:
+    """A customer's question or complaint: a ``request`` Log entry with the time, ``next`` set to
+    now plus ``reply_within`` and ``action: reply``, the card filed under that deadline. With
+    ``new_name``, a card for someone not yet in the binder is made first (one commit either way).
+    Returns the card, the entry and the deadline."""
+    if not text.strip():
+        raise TicklerError("say what the customer asked, e.g. 'wants the winter price list'")
+    now = dt.datetime.combine(clock.today, clock.now or dt.time(0, 0))
+    deadline = now + binder.settings.reply_within
+    due = Due(deadline.date(), deadline.time().replace(second=0, microsecond=0))
+    entry = format_entry(clock.today, "request", text, time=now.time())
+    with binder.changing("tickler request") as tx:
+        if new_name is not None:
+            from .forms import form_card
+
+            card = form_card(binder, new_name, due=due, today=clock.today, owner=owner)
+            card = card.with_entry(entry).with_field("action", "reply")
+            filed = binder.create(card, clock.today)
+            tx.message = f"tickler request: {filed.id} (new) -> {due}"
+            return filed, entry, due
+        assert ref is not None
+        found = binder.resolve(ref)
+        card = found.card.with_entry(entry).with_field("next", due).with_field("action", "reply")
+        filed = binder.save(found, card, clock.today)
+        tx.message = f"tickler request: {filed.id} -> {due}"
+    return filed, entry, due
+
+
+def is_open_request(last_entry_kind: str | None) -> bool:
+    """A request is open until another entry follows it (the reply, or any word in the Log)."""
+    return last_entry_kind == "request"
 
 
 def day_warnings(binder: Binder, due: Due | None, clock: Clock) -> list[str]:

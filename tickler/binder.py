@@ -20,7 +20,7 @@ from .card import Card
 from .card.reader import read_card_text
 from .config import Settings, load_settings
 from .dates import Due
-from .errors import AmbiguousCard, BinderNotFound, CardNotFound, TicklerError
+from .errors import AmbiguousCard, BinderNotFound, CardError, CardNotFound, TicklerError
 from .fsutil import atomic_move, atomic_write, batch_dir_syncs, binder_lock
 from .layout import (
     CARD_FOLDERS,
@@ -263,6 +263,13 @@ class Binder:
         from .cache import Index
 
         return Index(self.root).entries(list(folders), only=only, rows=rows)
+
+    def texts(self, words: list[str]) -> Iterator[tuple[str, str, CardError | None]]:
+        """The cards whose whole text holds every word (folded), from the text cache where the
+        files are unchanged (``cache.Index.texts``)."""
+        from .cache import Index
+
+        return Index(self.root).texts(CARD_FOLDERS, words)
 
     def load_into(self, scan: Scan, folder: str, card_id: str) -> None:
         try:

@@ -29,7 +29,8 @@ from .fsutil import atomic_write
 from .layout import STATE, linked_folder
 from .names import fold
 
-VERSION = 5
+VERSION = 6
+TEXT_VERSION = 1
 _NON_DIGITS = re.compile(r"\D+")
 _PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d")
 _SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
@@ -55,6 +56,14 @@ def row_of(card: Card) -> Row:
     )
 
 
+def last_kind(row: Row | None) -> str | None:
+    """The kind of the last Log entry a table row shows (``request`` for an open request)."""
+    if not row or not row[3]:
+        return None
+    parts = row[3].split(" ", 2)
+    return parts[1].rstrip(":") if len(parts) > 1 else None
+
+
 @dataclass(frozen=True)
 class Summary:
     """What listings need to know of a card without reading it again."""
@@ -63,7 +72,7 @@ class Summary:
     next: str | None  # normalised: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]
     owner: str | None
     search: str  # folded name, id, company, email, phone, tags, one per line
-    phones: str  # each phone's digits, separated by spaces
+    phones: str  # each phone's digits (after a + when written with one), separated by spaces
     birthday: str | None
     row: Row | None = None  # made when a listing first shows the card (see Index.entries)
 
@@ -88,7 +97,9 @@ class Summary:
                 if item is not None:
                     texts.append(str(item))
                     if key == "phone":
-                        phones.append(_NON_DIGITS.sub("", str(item)))
+                        number = str(item).strip()
+                        plus = "+" if number.startswith("+") else ""
+                        phones.append(plus + _NON_DIGITS.sub("", number))
         birthday = card.get("birthday")
         written = card.fields.get("next")
         if isinstance(written, str) and _PLAIN_DATE.fullmatch(written):
@@ -136,11 +147,14 @@ class Index:
     def _cache_file(self, folder: str) -> Path:
         return self.state / f"{folder.replace('/', '-')}.v{VERSION}"
 
-    def _load(self, folder: str) -> dict[str, tuple[Any, ...]]:
+    def _text_file(self, folder: str) -> Path:
+        return self.state / "text" / f"{folder.replace('/', '-')}.v{TEXT_VERSION}"
+
+    def _load(self, path: Path, version: int = VERSION) -> dict[str, tuple[Any, ...]]:
         if not self.use_cache:
             return {}
         try:
-            raw = self._cache_file(folder).read_bytes()
+            raw = path.read_bytes()
         except OSError:
             return {}
         # A checksum guards against a damaged file; marshal builds plain values (a code object it
@@ -154,27 +168,76 @@ class Index:
             return {}
         if (
             not isinstance(data, dict)
-            or data.get("version") != VERSION
+            or data.get("version") != version
             or not isinstance(data.get("cards"), dict)
         ):
             return {}
         return data["cards"]  # type: ignore[no-any-return]
 
-    def _save(self, folder: str, cards: dict[str, tuple[Any, ...]]) -> None:
+    def _save(self, path: Path, cards: dict[str, tuple[Any, ...]], version: int = VERSION) -> None:
         if not self.use_cache:
             return
-        payload = marshal.dumps({"version": VERSION, "cards": cards})
-        target = self._cache_file(folder)
+        payload = marshal.dumps({"version": version, "cards": cards})
         try:
-            if not target.exists():  # a first build: files an older version left go
-                self.state.mkdir(parents=True, exist_ok=True)
-                for old in self.state.glob(target.name.split(".")[0] + ".*"):
-                    if not old.name.startswith("."):
+            if not path.exists():  # a first build: files an older version left go
+                path.parent.mkdir(parents=True, exist_ok=True)
+                for old in path.parent.glob(path.name.split(".")[0] + ".*"):
+                    if not old.name.startswith(".") and old.is_file():
                         old.unlink()
             data = zlib.crc32(payload).to_bytes(4, "big") + payload
-            atomic_write(target, data, durable=False)
+            atomic_write(path, data, durable=False)
         except Exception:  # noqa: S110 - failing to save the cache changes no answer
             pass
+
+    def texts(
+        self, folders: tuple[str, ...] | list[str], words: list[str]
+    ) -> Iterator[tuple[str, str, CardError | None]]:
+        """(folder, id, None) of the cards of ``folders`` whose whole text, folded (no case, no
+        accents), holds every one of ``words``, and (folder, id, error) of the files that cannot be
+        read. Each card's folded text is kept in a cache of its own (``text/``), made the first
+        time a text search meets the card and keyed like the rest by the file's size and
+        modification time."""
+        for folder in folders:
+            if linked_folder(self.root, folder):
+                continue
+            try:
+                listing = list(os.scandir(self.root / folder))
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            store = self._text_file(folder)
+            cached = self._load(store, TEXT_VERSION)
+            fresh: dict[str, tuple[Any, ...]] = {}
+            changed = False
+            for entry in listing:
+                name = entry.name
+                if name[0] == "." or not name.endswith(".md"):
+                    continue
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                hit = cached.get(name)
+                if (
+                    hit is not None
+                    and hit[0] == stat.st_mtime_ns
+                    and hit[1] == stat.st_size
+                    and type(hit[2]) is str
+                ):
+                    text = hit[2]
+                else:
+                    try:
+                        text = fold(read_card_text(entry.path, f"{folder}/{name}"))
+                    except FileNotFoundError:
+                        continue
+                    except CardError as exc:
+                        yield folder, name[:-3], exc
+                        continue
+                    changed = True
+                fresh[name] = (stat.st_mtime_ns, stat.st_size, text)
+                if all(word in text for word in words):
+                    yield folder, name[:-3], None
+            if changed or fresh.keys() != cached.keys():
+                self._save(store, fresh, TEXT_VERSION)
 
     def entries(
         self,
@@ -203,7 +266,7 @@ class Index:
                     listing.sort(key=lambda e: e.name)
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            cached = self._load(folder)
+            cached = self._load(self._cache_file(folder))
             fresh: dict[str, tuple[Any, ...]] = {}
             changed = False
             for entry in listing:
@@ -255,16 +318,26 @@ class Index:
                     changed = True
                 yield Entry(folder, card_id, entry.path, *decoded)
             if changed or fresh.keys() != cached.keys():
-                self._save(folder, fresh)
+                self._save(self._cache_file(folder), fresh)
 
 
 Filter = Callable[[tuple[Any, ...]], bool]  # asked of a cached ("ok", ...) entry
 
 
-def matching_text(wanted: str, digits: str) -> Filter:
-    """Cards whose folded name, id, company, email or tags hold ``wanted``, or whose phone holds
-    ``digits`` (when at least four are given)."""
-    return lambda encoded: wanted in encoded[4] or (len(digits) >= 4 and digits in encoded[5])
+def matching_text(wanted: str, phone: tuple[str, str] | None = None) -> Filter:
+    """Cards whose folded name, id, company, email or tags hold ``wanted``; with ``phone`` (the
+    digits of a query written like a phone number, and the national number it stands for, or
+    ""), also cards with a phone that holds those digits or ends with that national number."""
+    if phone is None:
+        return lambda encoded: wanted in encoded[4]
+    digits, national = phone
+
+    def matches(encoded: tuple[Any, ...]) -> bool:
+        if wanted in encoded[4] or digits in encoded[5]:
+            return True
+        return bool(national) and any(p.endswith(national) for p in encoded[5].split())
+
+    return matches
 
 
 def with_birthday(month_days: set[str] | None) -> Filter:

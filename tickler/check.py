@@ -3,6 +3,7 @@
 A card is readable, filed where its ``next`` says, and its id is unique (also when ids differ only
 by case or Unicode normalisation); no divider or card is a symbolic link. ``fix`` refiles misfiled
 cards, removes half-written temporary files and gives a duplicate id's extra copy a new id.
+Cards that share an email or a phone number are reported as probable duplicates, a warning only.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 
 from .binder import Binder, Filed
 from .card import format_entry
+from .dedupe import Contacts, Duplicate, contacts_of, probable_duplicates
 from .fsutil import atomic_move, atomic_write, is_temp_name
 from .layout import CARD_FOLDERS, CARD_SUFFIX, card_rel, filer, location_for
 from .names import id_key
@@ -35,7 +37,14 @@ class Problem:
 
 def check(binder: Binder, today: dt.date) -> list[Problem]:
     """Every invariant of the binder; an empty list means the binder is true."""
+    return examine(binder, today)[0]
+
+
+def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplicate]]:
+    """Every invariant of the binder, and the cards that are probably one customer (a warning:
+    they share an email or a phone number), in one pass over the index."""
     problems: list[Problem] = []
+    contacts: list[Contacts] = []
     by_id: dict[str, list[str]] = {}
     by_folded: dict[str, dict[str, str]] = {}
     folder_for = filer(today)
@@ -46,6 +55,8 @@ def check(binder: Binder, today: dt.date) -> list[Problem]:
             problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
             continue
         by_id.setdefault(entry.id, []).append(rel)
+        if (found := contacts_of(entry)) is not None:
+            contacts.append(found)
         by_folded.setdefault(id_key(entry.id), {})[entry.id] = rel
         target = folder_for(entry.summary.next if entry.summary else None)
         if target != entry.folder:
@@ -67,7 +78,7 @@ def check(binder: Binder, today: dt.date) -> list[Problem]:
             problems.append(
                 Problem("clash", places[0], f"ids differ only by case or accents: {', '.join(places)}")
             )
-    return problems
+    return problems, probable_duplicates(contacts, binder.settings.region)
 
 
 def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,7 @@ class Settings:
     birthday_days: int = 7
     repurchase_reminder: bool = False
     region: str | None = None  # a country code: how phone numbers without +country are read
+    reply_within: dt.timedelta = dt.timedelta(hours=10)  # how long a customer's request may wait
     cadence: CadenceSettings = field(default_factory=lambda: CadenceSettings())
     unknown: tuple[str, ...] = field(default=(), compare=False)
 
@@ -146,6 +148,20 @@ def _check_region(value: Any) -> str | None:
     return value.strip().upper()
 
 
+_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+
+
+def _check_reply_within(value: Any) -> dt.timedelta:
+    match = _DURATION.match(value) if isinstance(value, str) else None
+    if match is None or not any(match.groups()):
+        raise ValueError('must be a time like "10h", "90m" or "1d 4h"')
+    days, hours, minutes = (int(g or 0) for g in match.groups())
+    span = dt.timedelta(days=days, hours=hours, minutes=minutes)
+    if not dt.timedelta(minutes=1) <= span <= dt.timedelta(days=365):
+        raise ValueError("must be between a minute and a year")
+    return span
+
+
 def _check_autocommit(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -165,6 +181,7 @@ CHECKS = {
     "birthday_days": _whole(0, "birthday_days = 7"),
     "repurchase_reminder": _check_autocommit,
     "region": _check_region,
+    "reply_within": _check_reply_within,
     "cadence": _check_cadence,
 }
 
@@ -205,6 +222,7 @@ capacity = 30               # cards you can handle in a day
 workdays = ["mon", "tue", "wed", "thu", "fri"]
 # holidays = "DE"           # a country code: rolling skips its public holidays
 # region = "RU"             # a country code: how phone numbers written without +7, +49... are read
+# reply_within = "10h"      # how long a customer's request may wait for an answer
 autocommit = true           # commit every change when the binder is a git repository
 
 # Knowing your customers (tickler report ...):

@@ -75,11 +75,16 @@ def _why_not(y: int, m: int, d: int) -> str:
     return f"{calendar.month_name[m]} {y} has {last} days"
 
 
+CALENDAR_END = "the calendar ends on 9999-12-31"
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """Same day ``months`` later, clamped to the month's last day (Jan 31 + 1 month = Feb 28/29)."""
     index = day.year * 12 + (day.month - 1) + months
     year, month = divmod(index, 12)
     month += 1
+    if not dt.MINYEAR <= year <= dt.MAXYEAR:
+        raise DateError(f"{months:+d} months from {day.isoformat()} is out of range: {CALENDAR_END}")
     last = calendar.monthrange(year, month)[1]
     return dt.date(year, month, min(day.day, last))
 
@@ -191,7 +196,7 @@ _DAY_NAMES = {
     for name in names
 }
 _TIME = re.compile(r"^(?P<H>\d{1,2}):(?P<M>\d{2})$")
-_OFFSET = re.compile(r"^\+(?P<n>\d{1,4})(?P<unit>[dwm]?)$")
+_OFFSET = re.compile(r"^\+(?P<n>\d+)(?P<unit>[dwm]?)$")
 _DAY_MONTH = re.compile(r"^(?P<d>\d{1,2})\.? ?(?P<mon>[a-z]+)\.?$|^(?P<mon2>[a-z]+)\.? ?(?P<d2>\d{1,2})$")
 
 
@@ -237,8 +242,8 @@ def _parse_day(phrase: str, today: dt.date, text: str) -> dt.date:
             if unit == "m":
                 return add_months(today, n)
             return today + dt.timedelta(days=n * (7 if unit == "w" else 1))
-        except (ValueError, OverflowError):
-            raise DateError(f"'{text.strip()}' is too far ahead") from None
+        except (ValueError, OverflowError, DateError):
+            raise DateError(f"'{text.strip()}' is out of range: {CALENDAR_END}") from None
     words = phrase.split(" ")
     if len(words) == 2 and words[0] == "next" and words[1] in _DAY_NAMES:
         # 'next fri': that day in next calendar week (Monday to Sunday).

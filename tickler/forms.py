@@ -53,8 +53,26 @@ def new_card(
     values: dict[str, str] | None = None,
     owner: str | None = None,
 ) -> Filed:
-    """A new card from a form: the name, the follow-up, ``values`` typed as on a command line
-    (``--set``), and ``owner`` unless the values name one; filed by its date, one commit."""
+    """A new card from a form (``form_card``), filed by its date; one commit."""
+    card = form_card(binder, name, due=due, today=today, template=template, values=values, owner=owner)
+    with binder.changing("tickler new") as tx:
+        filed = binder.create(card, today)
+        tx.message = f"tickler new: {filed.id}" + (f" -> {card.next}" if card.next else "")
+    return filed
+
+
+def form_card(
+    binder: Binder,
+    name: str,
+    *,
+    due: Due | None,
+    today: dt.date,
+    template: str | None = None,
+    values: dict[str, str] | None = None,
+    owner: str | None = None,
+) -> Card:
+    """A customer's card from a form, not yet written: the name, the follow-up, ``values`` typed
+    as on a command line (``--set``), and ``owner`` unless the values name one."""
     name = " ".join(name.split())
     if not name:
         raise TicklerError("a card needs a name")
@@ -77,11 +95,7 @@ def new_card(
         card = card.with_field("next", due)
     elif card.next is not None and "next" not in values:
         card = card.with_field("next", None)  # a template's date belongs to no customer
-    card = Card.parse(card.text, source=source)
-    with binder.changing("tickler new") as tx:
-        filed = binder.create(card, today)
-        tx.message = f"tickler new: {filed.id}" + (f" -> {card.next}" if card.next else "")
-    return filed
+    return Card.parse(card.text, source=source)
 
 
 def typed_value(value: str) -> object:

@@ -128,6 +128,38 @@ class Repo:
         self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
         return commit
 
+    def reflog(self) -> list[tuple[str, str]]:
+        """(commit, subject) of HEAD's moves in this clone, newest first: the commits made here
+        (tickler's, with their message) and the merges and checkouts that moved it."""
+        done = self.run("reflog", "show", "--format=%H%x1f%gs", "HEAD", "--", check=False)
+        out = []
+        for line in done.stdout.decode("utf-8", errors="replace").splitlines():
+            commit, _, subject = line.partition("\x1f")
+            if commit:
+                out.append((commit, subject))
+        return out
+
+    def message(self, commit: str) -> str:
+        return self.text("log", "-1", "--format=%B", commit, "--")
+
+    def parents(self, commit: str) -> list[str]:
+        return self.text("rev-list", "--parents", "-n", "1", commit, "--").split()[1:]
+
+    def is_ancestor(self, ancestor: str, descendant: str) -> bool:
+        return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
+
+    def files_changed(self, parent: str, commit: str) -> list[str]:
+        """Binder-relative paths that ``commit`` changed against ``parent`` (a move is a path
+        removed and a path added)."""
+        out = self.run("diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit).stdout
+        paths = [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
+        return sorted(rel for p in paths if (rel := self.binder_path(p)) is not None)
+
+    def blob(self, commit: str, rel: str) -> bytes | None:
+        """A binder file's bytes in ``commit``, or None when it did not exist there."""
+        done = self.run("cat-file", "blob", f"{commit}:{self.repo_path(rel)}", check=False)
+        return done.stdout if done.returncode == 0 else None
+
     def changed_paths(self, pathspecs: Sequence[str]) -> list[str]:
         """Binder-relative paths under ``pathspecs`` that differ from HEAD or are untracked."""
         specs = [self.repo_path(p) for p in pathspecs]

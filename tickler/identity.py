@@ -60,6 +60,27 @@ def e164_of(text: str, region: str | None) -> str | None:
     return str(phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164))
 
 
+_PHONE_LIKE = re.compile(r"^[\d\s+\-().]+$")
+
+
+def phone_query(query: str, region: str | None) -> tuple[str, str] | None:
+    """For a search written like a phone number (digits with spaces, ``+``, ``-``, brackets or
+    dots, at least four digits, nothing else): its digits, and the national number it stands
+    for when it can be read as a whole number (``8 (916) 555-66-77`` with region ``RU`` is
+    ``9165556677``), else "". None for any other query, which is text."""
+    text = query.strip()
+    digits = _NON_DIGITS.sub("", text)
+    if not _PHONE_LIKE.match(text) or len(digits) < 4:
+        return None
+    e164 = e164_of(text, region) if len(digits) >= MIN_DIGITS else None
+    national = ""
+    if e164 is not None:
+        import phonenumbers
+
+        national = str(phonenumbers.parse(e164).national_number)
+    return digits, national
+
+
 def same_phone(a: str, b: str, region: str | None) -> bool:
     return bool(phone_keys(a, region) & phone_keys(b, region))
 

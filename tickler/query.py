@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import TypeVar
 
 from .binder import Binder, Filed, Scan
-from .cache import Entry, Row, row_of
+from .cache import Entry, Row, last_kind, row_of
 from .card import parse_birthday
 from .config import current_user, owner_matches
 from .dates import Due, add_months
@@ -104,22 +103,20 @@ def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
     return day, day
 
 
-_NON_DIGITS = re.compile(r"\D+")
-
-
 def find(binder: Binder, query: str, *, full: bool = False) -> Listing:
-    """Cards matching ``query``, by name, with their table rows. The cache answers which match;
-    no card is read (but a matching card's row, the first time it is shown, and every matching
-    card with ``full``)."""
+    """Cards matching ``query`` by name, id, company, email or tags (and, for a query written like
+    a phone number, by phone), with their table rows. The cache answers which match; no card is
+    read (but a matching card's row, the first time it is shown, and every matching card with
+    ``full``)."""
     wanted = fold(query.strip())
-    digits = _NON_DIGITS.sub("", query)
     if not wanted:
         return Listing([], [], [])
     from .cache import matching_text
+    from .identity import phone_query
 
+    matches = matching_text(wanted, phone_query(query, binder.settings.region))
     found: list[Entry] = []
     problems: list[TicklerError] = []
-    matches = matching_text(wanted, digits)
     for entry in binder.index(only=matches, rows=None if full else matches):
         if entry.error is not None:
             problems.append(entry.error)
@@ -130,6 +127,36 @@ def find(binder: Binder, query: str, *, full: bool = False) -> Listing:
         return Listing(listed(found), [], problems)
     scan = loaded(binder, found, problems)
     return Listing(listed_cards(scan.cards), scan.cards, scan.problems)
+
+
+def find_text(binder: Binder, query: str) -> Listing:
+    """Cards whose whole text (front matter, notes and Log) holds every word of ``query``, in any
+    order, case and accents ignored; each with the line that matched best."""
+    words = fold(query).split()
+    if not words:
+        return Listing([], [], [])
+    scan = Scan()
+    for folder, card_id, error in binder.texts(words):
+        if error is not None:
+            scan.problems.append(error)
+        else:
+            binder.load_into(scan, folder, card_id)
+    cards = sorted(scan.cards, key=lambda f: (f.card.name.casefold(), f.folder, f.id))
+    matches = [matching_line(f.card.text, words) for f in cards]
+    return Listing(listed_cards(cards), cards, scan.problems, matches)
+
+
+def matching_line(text: str, words: list[str]) -> str:
+    """The first line that holds every word, else the one that holds the most."""
+    best, most = "", 0
+    for line in text.splitlines():
+        folded = fold(line)
+        count = sum(1 for word in words if word in folded)
+        if count > most:
+            best, most = line.strip(), count
+            if count == len(words):
+                break
+    return best
 
 
 @dataclass(frozen=True)
@@ -208,16 +235,26 @@ class Day:
 
 
 def today_divider(
-    binder: Binder, today: dt.date, owners: Owners, *, birthdays_ahead: int | None, full: bool = False
+    binder: Binder,
+    today: dt.date,
+    owners: Owners,
+    *,
+    birthdays_ahead: int | None,
+    full: bool = False,
+    requests_until: dt.date | None = None,
 ) -> Day:
-    """Cards due on or before ``today`` and, unless ``birthdays_ahead`` is None, the birthdays
-    from today to that many days ahead, in one pass; with ``full``, the due cards read in full.
+    """Cards due on or before ``today``, and open requests due until ``requests_until`` (a request
+    taken tonight is answered tomorrow morning, but it is today's work); unless
+    ``birthdays_ahead`` is None, the birthdays from today to that many days ahead, in one pass;
+    with ``full``, the due cards read in full.
 
     The due cards come from the day dividers and this month's divider (cards not yet spread by
     ``roll``); birthdays do not move with ``next``, so with them every folder is looked at (a
     ``stat`` per card: the cache answers, but each file is asked whether it changed)."""
     span = None if birthdays_ahead is None else (today, today + dt.timedelta(days=birthdays_ahead))
-    due, found, problems = _one_pass(binder, today_folders(today), dt.date.min, today, span, rows=not full)
+    end = max(today, requests_until or today)
+    due, found, problems = _one_pass(binder, today_folders(today), dt.date.min, end, span, rows=True)
+    due = [e for e in due if entry_due(e).date <= today or is_request(e)]
     mine = owners.select_entries(binder, due)
     day = Day(mine, len(due) - len(mine), _birthday_order(binder, found, owners), problems)
     if full:
@@ -228,11 +265,13 @@ def today_divider(
 
 @dataclass
 class Listing:
-    """Cards for a listing: the table's lines, and the cards read in full when asked (JSON)."""
+    """Cards for a listing: the table's lines, and the cards read in full when asked (JSON); for
+    a text search, the line of each card that matched."""
 
     listed: list[Listed]
     cards: list[Filed]
     problems: list[TicklerError]
+    matches: list[str] = field(default_factory=list)
 
 
 def listing(
@@ -316,6 +355,11 @@ def _one_pass(
     return due, found, problems
 
 
+def is_request(entry: Entry) -> bool:
+    """An open request: the card's last Log entry is the customer's ``request``."""
+    return entry.summary is not None and last_kind(entry.summary.row) == "request"
+
+
 def entry_due(entry: Entry) -> Due:
     """The follow-up of an indexed card that has one."""
     due = entry.summary.due if entry.summary is not None else None
@@ -360,7 +404,7 @@ def agenda(binder: Binder, today: dt.date, days: int, owners: Owners, *, ahead: 
     end = today + dt.timedelta(days=days - 1)
     folders = folders_for_range(today - dt.timedelta(days=1), end, today)
     span = (today, end + dt.timedelta(days=ahead))
-    due, found, problems = _one_pass(binder, folders, dt.date.min, end, span, rows=False)
+    due, found, problems = _one_pass(binder, folders, dt.date.min, end, span, rows=True)
     by_day: dict[dt.date, list[Entry]] = {}
     overdue = []
     for entry in owners.select_entries(binder, due):

@@ -20,7 +20,7 @@ from .dates import add_months
 
 SEGMENTS = ("loyal regulars", "regulars", "infrequent big spenders", "infrequent light buyers", "lapsed")
 STAGES = ("lost", "VIP", "newcomers", "one-time buyers", "growing", "steady")
-BOOKKEEPING = ("rolled", "balanced", "moved", "handover", "renamed", "cadence", "reminder", "note")
+BOOKKEEPING = ("rolled", "balanced", "moved", "handover", "renamed", "cadence", "reminder", "note", "merged")
 
 
 @dataclass(frozen=True)

@@ -177,9 +177,10 @@ class Card:
         return logbook.read(self.text, self.fm_end)
 
     def last_entry(self, *, skip: tuple[str, ...] = ()) -> LogEntry | None:
-        """The latest Log entry, leaving out the kinds in ``skip``."""
+        """The latest Log entry, leaving out the kinds in ``skip``; of two at the same minute, the
+        one written below (a reply logged in the minute of the request comes after it)."""
         entries = [e for e in self.log()[0] if e.kind not in skip]
-        return max(entries, key=lambda e: e.sort_key) if entries else None
+        return max(entries, key=lambda e: (e.sort_key, e.line)) if entries else None
 
     # ------------------------------------------------------------------ editing
 

@@ -2,7 +2,7 @@
 
 =============  ==============================================================
 ``day``        today, agenda, list, find, show
-``cards``      new, edit, log, move, park
+``cards``      new, edit, log, move, park, request, merge, undo
 ``plans``      roll, balance, handover
 ``team``       sync, history, watch
 ``customers``  report pareto | lapsed | segments
@@ -39,6 +39,9 @@ ROOMS = {
     "log": "cards",
     "move": "cards",
     "park": "cards",
+    "request": "cards",
+    "merge": "cards",
+    "undo": "cards",
     "roll": "plans",
     "balance": "plans",
     "handover": "plans",
@@ -80,6 +83,9 @@ class _Group(TyperGroup):
         except TicklerError as exc:
             typer.echo(f"tickler: error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
+        except OverflowError:  # date arithmetic past the year 9999 (a clock pinned near it)
+            typer.echo("tickler: error: a date out of range: the calendar ends on 9999-12-31", err=True)
+            raise typer.Exit(1) from None
         except BrokenPipeError:
             sys.stderr.close()  # the reader (``| head``) has gone; nothing more to say
             raise typer.Exit(0) from None

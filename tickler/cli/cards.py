@@ -7,7 +7,18 @@ import typer
 
 from .. import actions
 from ..texts import WHEN_HELP
-from .common import CardArg, clock, echo_change, open_binder, pairs, report_problems, warn, when
+from .common import (
+    CardArg,
+    clock,
+    complete_card,
+    echo_change,
+    open_binder,
+    pairs,
+    plural,
+    report_problems,
+    warn,
+    when,
+)
 
 if TYPE_CHECKING:
     from ..binder import Binder
@@ -119,3 +130,86 @@ def move(
 def park(ctx: typer.Context, card: CardArg) -> None:
     """Drop a card's follow-up date: it goes to the cards/ index."""
     echo_change(actions.move(open_binder(ctx), card, None, clock=clock()))
+
+
+@room.command()
+def merge(
+    ctx: typer.Context,
+    keep: Annotated[
+        str, typer.Argument(metavar="KEEP", help="The card that stays.", autocompletion=complete_card)
+    ],
+    other: Annotated[
+        str,
+        typer.Argument(
+            metavar="OTHER", help="The card merged into it, then removed.", autocompletion=complete_card
+        ),
+    ],
+) -> None:
+    """Make one card of two cards of one customer (see 'tickler check' for probable duplicates).
+
+    KEEP's values win and a key only OTHER has is added; differing phones and emails are kept as
+    lists; the follow-up is the earlier of the two; the Log keeps both cards' entries in date
+    order; OTHER's notes are added under a heading naming it. OTHER is removed. One commit.
+    """
+    from ..dedupe import merge as merge_cards
+
+    merged = merge_cards(open_binder(ctx), keep, other, clock())
+    took = ", ".join(merged.added) or "no keys"
+    typer.echo(f"{merged.keep.id}: merged {merged.other.id} ({took}; {plural(merged.entries, 'Log entry')})")
+    typer.echo(f"{merged.other.rel} removed; {merged.keep.id} is in {merged.keep.folder}/")
+
+
+@room.command()
+def undo(
+    ctx: typer.Context,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Show what would be undone; change nothing.")
+    ] = False,
+) -> None:
+    """Take back the last change tickler committed in this clone, as a new commit.
+
+    Run again, it takes back the change before that. Cards get back their text and their folder.
+    It refuses, changing nothing, when a card it would restore was changed since (by hand, by
+    another command, by a teammate's merge). Needs a git binder with autocommit on.
+    """
+    from ..undo import undo as undo_change
+
+    result = undo_change(open_binder(ctx), dry_run=dry_run)
+    verb = "would undo" if dry_run else "undid"
+    typer.echo(f"{verb} {result.commit[:8]} {result.subject}")
+    for line in result.lines():
+        typer.echo(f"  {line}")
+
+
+@room.command()
+def request(
+    ctx: typer.Context,
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="[CARD] TEXT",
+            help="The card and what the customer asked (only the text with --new).",
+            autocompletion=complete_card,
+        ),
+    ],
+    new: Annotated[
+        str | None,
+        typer.Option("--new", metavar="NAME", help="Someone not yet in the binder: make their card first."),
+    ] = None,
+) -> None:
+    """A customer's question or complaint, to answer within reply_within (10 hours unless set).
+
+    Adds a 'request' Log entry with the time, sets next to now + reply_within and action: reply,
+    and files the card. today lists open requests first, with the time left. Logging the reply
+    (tickler log CARD ... --kind reply, or any entry after the request) closes it.
+    """
+    from ..errors import UsageError
+
+    if len(words) != (1 if new else 2):
+        raise UsageError("write it as: tickler request CARD TEXT, or tickler request --new NAME TEXT")
+    binder, now = open_binder(ctx), clock()
+    owner = os.environ.get("TICKLER_OWNER", "").strip() or binder.settings.owner
+    ref, text = (None, words[0]) if new else (words[0], words[1])
+    filed, entry, due = actions.request(binder, ref, text, clock=now, new_name=new, owner=owner)
+    typer.echo(f"{filed.id}: {entry}")
+    typer.echo(f"{filed.id}: reply by {due.date.strftime('%a %d %b')} {due.time:%H:%M} ({filed.folder}/)")

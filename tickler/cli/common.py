@@ -105,7 +105,10 @@ def echo_change(change: "Change", extra: str = "") -> None:
 
 
 def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'s' if count != 1 else ''}"
+    """``1 card``, ``3 cards``, ``2 Log entries``."""
+    if count == 1:
+        return f"{count} {word}"
+    return f"{count} {word[:-1]}ies" if word.endswith("y") else f"{count} {word}s"
 
 
 def write_out(data: str | bytes, output: Path | None) -> None:

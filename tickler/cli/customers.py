@@ -152,3 +152,38 @@ def report_segments(
     key, order = ("stage", STAGES) if matrix else ("segment", SEGMENTS)
     if not _rows([(c.filed, {key: group}) for c, group in grouped], now.today, json_=json_, csv_=csv_):
         echo_lines(reports.groups(grouped, order, prospects, now.today, style()))
+
+
+@report_app.command("activity")
+def report_activity(
+    ctx: typer.Context,
+    since: Annotated[
+        str | None,
+        typer.Option("--since", metavar="WHEN", help="Start of the period (default: this Monday)."),
+    ] = None,
+    until: Annotated[
+        str | None, typer.Option("--until", metavar="WHEN", help="End of the period (default: today).")
+    ] = None,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """The manager's view: per rep, the Log entries written in the period by kind, purchases and
+    their total, and today's overdue cards, cards due and load against capacity."""
+    from ..activity import activity, this_week
+    from ..render import reports
+
+    binder, now = open_binder(ctx), clock()
+    start, end = this_week(now.today)
+    start = _since(since, now) if since else start
+    end = _since(until, now) if until else end
+    if end < start:
+        raise TicklerError("--until is before --since")
+    reps, warnings = activity(binder, now.today, start, end, owner)
+    report_problems(warnings)
+    if json_:
+        dump_json([rep.as_json() for rep in reps])
+    elif csv_:
+        sys.stdout.write(reports.activity_csv(reps))
+    else:
+        echo_lines(reports.activity(reps, f"{start} to {end}", binder.settings.capacity, style()))

@@ -1,5 +1,6 @@
 """The day: today, agenda, list, find, show. Commands that only look; none changes a file."""
 
+import datetime as dt
 from typing import Annotated
 
 import typer
@@ -33,12 +34,16 @@ def today(
     """Today's divider: the calls due today, overdue ones first, and the day's load."""
     binder, now = open_binder(ctx), clock()
     ahead = None if json_ else binder.settings.birthday_days
-    day = query.today_divider(binder, now.today, owners(all_, owner), birthdays_ahead=ahead, full=json_)
+    moment = dt.datetime.combine(now.today, now.now or dt.time(0, 0))
+    until = (moment + binder.settings.reply_within).date()
+    day = query.today_divider(
+        binder, now.today, owners(all_, owner), birthdays_ahead=ahead, full=json_, requests_until=until
+    )
     report_problems(day.problems)
     if json_:
         dump_json([card_json(f, now.today) for f in day.cards])
         return
-    echo_lines(view.day(day.listed, now.today, binder.settings.capacity, style()))
+    echo_lines(view.day(day.listed, now.today, binder.settings.capacity, style(), moment))
     if day.others:
         typer.echo(f"({day.others} more due for other reps: tickler today --all)")
     birthdays = view.birthday_line(day.birthdays, now.today)
@@ -103,21 +108,33 @@ def list_(
 def find(
     ctx: typer.Context,
     query_: Annotated[
-        str, typer.Argument(metavar="QUERY", help="Part of a name, company, email, phone or tag.")
+        str, typer.Argument(metavar="QUERY", help="Part of a name, company, email, phone number or tag.")
     ],
+    text: Annotated[
+        bool, typer.Option("--text", help="Also search the notes and the Log: every word, in any order.")
+    ] = False,
     json_: JsonOption = False,
 ) -> None:
-    """Cards whose name, company, email, phone or tags match (case and accents do not matter)."""
+    """Cards whose name, company, email, phone or tags match (case and accents do not matter).
+
+    A query written like a phone number (8 (916) 555-66-77, 555-66-77) also finds the phones that
+    hold it; with region set in tickler.toml, the national and international forms are one.
+    --text searches the whole card, notes and Log too, and shows the line that matched.
+    """
     binder, now = open_binder(ctx), clock()
-    found = query.find(binder, query_, full=json_)
+    found = query.find_text(binder, query_) if text else query.find(binder, query_, full=json_)
     report_problems(found.problems)
     if json_:
-        dump_json([card_json(f, now.today) for f in found.cards])
+        cards = [card_json(f, now.today) for f in found.cards]
+        if text:
+            cards = [{**c, "match": m} for c, m in zip(cards, found.matches, strict=True)]
+        dump_json(cards)
         return
     if not found.listed:
         typer.echo(f"no card matches '{query_}'", err=True)
         raise typer.Exit(1)
-    echo_lines(view.card_table(found.listed, now.today, style(), when=view.when_in_list))
+    matches = found.matches if text else None
+    echo_lines(view.card_table(found.listed, now.today, style(), when=view.when_in_list, matches=matches))
 
 
 @room.command()

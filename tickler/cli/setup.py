@@ -35,21 +35,28 @@ def check(
     ] = False,
     json_: JsonOption = False,
 ) -> None:
-    """Verify the binder: every card readable, filed where its date says, ids unique. Exit 1 if not."""
+    """Verify the binder: every card readable, filed where its date says, ids unique. Exit 1 if not.
+
+    Cards that share an email or a phone number are listed as probable duplicates (duplicate?):
+    a warning, not a failure; 'tickler merge KEEP OTHER' makes one card of two.
+    """
     from .. import check as checking
 
     binder, now = open_binder(ctx), clock()
     if fix:
-        done, problems = checking.fix(binder, now.today)
+        done, _ = checking.fix(binder, now.today)
         for line in done:
             typer.echo(f"fixed: {line}", err=json_)
-    else:
-        problems = checking.check(binder, now.today)
+    problems, duplicates = checking.examine(binder, now.today)
     if json_:
-        dump_json([{"kind": p.kind, "path": p.path, "line": p.line, "message": p.message} for p in problems])
+        found = [{"kind": p.kind, "path": p.path, "line": p.line, "message": p.message} for p in problems]
+        found += [{"kind": "duplicate?", "path": None, "line": None, "message": str(d)} for d in duplicates]
+        dump_json(found)
     else:
         for problem in problems:
             typer.echo(f"{problem.kind}: {problem}")
+        for duplicate in duplicates:
+            typer.echo(f"duplicate?: {duplicate}")
     if problems:
         hint = "" if fix else "; 'tickler check --fix' repairs misfiled cards and duplicate ids"
         typer.echo(f"tickler: {plural(len(problems), 'problem')}{hint}", err=True)

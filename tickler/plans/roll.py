@@ -1,7 +1,7 @@
 """``roll``: bring the binder up to today.
 
 1. Every overdue card gets ``next`` = the first workday on or after today, with a Log entry
-   ``rolled: from <old date>``.
+   ``rolled: from <old date>`` (but an open request, which stays late until it is answered).
 2. Keep-in-touch cadences and the repurchase reminder file the cards whose contact is due.
 3. Every card whose folder is not the one the filing rule says is refiled: this spreads a month's
    cards over the day dividers when the month comes.
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..binder import Binder, Change, Filed, Scan
 from ..cache import due_within, either, filed_elsewhere
-from ..card import format_entry
+from ..card import Card, format_entry
 from ..config import Settings
 from ..dates import Due
 from ..errors import TicklerError
@@ -54,7 +54,9 @@ def roll(binder: Binder, today: dt.date, *, dry_run: bool = False) -> tuple[list
             card = filed.card
             due = card.next
             note = ""
-            if due is not None and due.date < today:
+            if due is not None and due.date < today and _open_request(card):
+                pass  # a request past its deadline stays late, where today shows how late
+            elif due is not None and due.date < today:
                 new_due = due.with_date(landing)
                 card = card.with_entry(format_entry(today, "rolled", f"from {due.date.isoformat()}"))
                 card = card.with_field("next", new_due)
@@ -75,6 +77,11 @@ def roll(binder: Binder, today: dt.date, *, dry_run: bool = False) -> tuple[list
             f"{c.id}: {c.old_next or 'no date'} -> {c.new_next or 'no date'} ({c.note})" for c in changes
         ]
     return changes, scan.problems
+
+
+def _open_request(card: Card) -> bool:
+    last = card.last_entry(skip=("rolled", "balanced"))
+    return last is not None and last.kind == "request"
 
 
 def wants_contacts(settings: Settings) -> bool:

@@ -8,7 +8,8 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from . import Style, days_word, fit, load_bar, pad, table
+from ..cache import Row, last_kind
+from . import Style, days_word, fit, load_bar, pad, printable, table
 
 if TYPE_CHECKING:
     from ..dates import Due, Workdays
@@ -43,40 +44,83 @@ def relative(due: Due, today: dt.date) -> str:
     return f" (in {days_word(delta)})"
 
 
-def card_table(cards: Sequence[Listed], today: dt.date, style: Style, *, when: When) -> list[str]:
+def card_table(
+    cards: Sequence[Listed],
+    today: dt.date,
+    style: Style,
+    *,
+    when: When,
+    matches: Sequence[str] | None = None,
+    labels: Sequence[str] | None = None,
+) -> list[str]:
     """The card table of every listing: when, who, how to reach them, what to do, the last word.
-    Overdue lines are red on a terminal."""
+    Overdue lines are red on a terminal. With ``matches`` (a text search), each card's matching
+    line follows its row; ``labels`` replace the WHEN column (a request's time left)."""
     rows, late = [], []
-    for due, name, row in cards:
-        rows.append([when(due, today) if due else "-", name, *row])
-        late.append(bool(due and due.date < today))
+    for index, (due, name, row) in enumerate(cards):
+        label = labels[index] if labels is not None else (when(due, today) if due else "-")
+        rows.append([label, name, *row])
+        late.append(bool(due and due.date < today) or label.endswith(" late"))
     lines = table(rows, style, header=HEADER, shrink=(5, 2, 1))
-    return [
-        lines[0],
-        *(style.paint(line, "31") if red else line for line, red in zip(lines[1:], late, strict=True)),
-    ]
+    out = [lines[0]]
+    for index, (line, red) in enumerate(zip(lines[1:], late, strict=True)):
+        out.append(style.paint(line, "31") if red else line)
+        if matches is not None and matches[index]:
+            match = "      > " + printable(matches[index])
+            out.append(style.paint(fit(match, style.width) if style.width else match, "2"))
+    return out
 
 
-def day_header(count: int, overdue: int, capacity: int, today: dt.date, style: Style) -> str:
-    """``Monday 23 November 2026: 4 cards (2 due today, 2 overdue); load 4/12`` and the load bar."""
+def day_header(
+    count: int, overdue: int, capacity: int, today: dt.date, style: Style, requests: int = 0
+) -> str:
+    """``Monday 23 November 2026: 4 cards (2 due today, 2 overdue); load 4/12`` and the load bar,
+    with the open requests counted when there are any."""
     head = f"{today.strftime('%A %d %B %Y')}: "
     if not count:
         return head + "nothing due today."
     head += f"{count} card{'s' if count != 1 else ''}"
     if overdue:
         head += f" ({count - overdue} due today, {style.paint(f'{overdue} overdue', '31')})"
+    if requests:
+        head += f"; {requests} open request{'s' if requests != 1 else ''}"
     head += f"; load {count}/{capacity}"
     bar = load_bar(count, capacity, style)
     return head + (f"  {bar}" if bar else "")
 
 
-def day(cards: Sequence[Listed], today: dt.date, capacity: int, style: Style) -> list[str]:
-    """Today's divider: the header with the load, then the card table (nothing when empty)."""
-    overdue = sum(1 for due, _, _ in cards if due and due.date < today)
-    header = day_header(len(cards), overdue, capacity, today, style)
-    if not cards:
+def is_request(row: Row | None) -> bool:
+    """Whether a card's row shows an open request: its last Log entry is the ``request``."""
+    return last_kind(row) == "request"
+
+
+def time_left(due: Due, now: dt.datetime) -> str:
+    """A request's deadline against now: ``2h left``, ``40m left``, ``3h late``."""
+    deadline = dt.datetime.combine(due.date, due.time or dt.time(0, 0))
+    minutes = int((deadline - now).total_seconds() // 60)
+    span = abs(minutes)
+    amount = f"{span // 60}h" if span >= 60 else f"{span}m"
+    if span >= 48 * 60:
+        amount = f"{span // (24 * 60)}d"
+    return f"{amount} left" if minutes >= 0 else f"{amount} late"
+
+
+def day(
+    cards: Sequence[Listed], today: dt.date, capacity: int, style: Style, now: dt.datetime | None = None
+) -> list[str]:
+    """Today's divider: the header with the load, then the card table (nothing when empty). Open
+    requests come first, the nearest deadline first, each with the time left before it."""
+    now = now or dt.datetime.combine(today, dt.time(0, 0))
+    requests = sorted((c for c in cards if is_request(c[2])), key=lambda c: c[0].sort_key if c[0] else ())
+    rest = [c for c in cards if not is_request(c[2])]
+    ordered = [*requests, *rest]
+    overdue = sum(1 for due, _, _ in ordered if due and due.date < today)
+    header = day_header(len(ordered), overdue, capacity, today, style, len(requests))
+    if not ordered:
         return [header]
-    return [header, *card_table(cards, today, style, when=when_in_day)]
+    labels = [time_left(due, now) if due else "-" for due, _, _ in requests]
+    labels += [when_in_day(due, today) if due else "-" for due, _, _ in rest]
+    return [header, *card_table(ordered, today, style, when=when_in_day, labels=labels)]
 
 
 def birthday_line(found: Sequence[Birthday], today: dt.date) -> str | None:
@@ -128,6 +172,11 @@ def agenda(
         bar = glyph * filled + (f" +{count - capacity}" if count > capacity else "")
         if count > capacity:
             bar = style.paint(bar, "31")
+        requests = sum(
+            1 for e in cards if e.summary is not None and is_request(e.summary.row or ("", "", "", ""))
+        )
+        if requests:
+            by_day.setdefault(day_, []).insert(0, f"{requests} request{'s' if requests != 1 else ''}")
         notes = "; ".join(by_day.get(day_, []))
         line = f"  {label}  {count:>3}/{capacity:<3} {pad(bar, bar_width + 5)} {mark:<10} {notes}".rstrip()
         if style.width is not None and "\x1b" not in line:

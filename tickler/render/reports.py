@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from . import Style, card_json, money, table
 
 if TYPE_CHECKING:
+    from ..activity import RepActivity
     from ..binder import Filed
     from ..git import HistoryEntry
     from ..report import Customer, Lapsed, Ranked
@@ -102,6 +103,57 @@ def groups(
         ]
         lines += table(rows, style, header=["NAME", "LAST PURCHASE", "IN 12 MONTHS", "AVERAGE"], shrink=(0,))
     return lines
+
+
+def activity(reps: Sequence[RepActivity], period: str, capacity: int, style: Style) -> list[str]:
+    """Per rep: the Log entries written by kind, purchases and revenue, and today's load as a bar."""
+    lines = [f"Activity, {period}"]
+    if not reps:
+        return [*lines, "  no cards"]
+    rows = []
+    for rep in reps:
+        kinds = ", ".join(
+            f"{kind} {count}" for kind, count in sorted(rep.entries.items(), key=lambda kc: (-kc[1], kc[0]))
+        )
+        filled = min(10, round(10 * rep.load / capacity)) if capacity else 10
+        bar = ("█" if style.width else "#") * filled + ("░" if style.width else ".") * (10 - filled)
+        if rep.load > capacity:
+            bar = style.paint(bar, "31")
+        rows.append(
+            [
+                rep.owner or "(nobody)",
+                str(rep.written),
+                kinds or "-",
+                str(rep.purchases),
+                money(rep.revenue),
+                str(rep.overdue),
+                str(rep.due_today),
+                f"{bar} {rep.load}/{capacity}",
+            ]
+        )
+    header = ["REP", "ENTRIES", "BY KIND", "PURCHASES", "REVENUE", "OVERDUE", "TODAY", "LOAD"]
+    return lines + table(rows, style, header=header, shrink=(2, 0))
+
+
+def activity_csv(reps: Sequence[RepActivity]) -> str:
+    out = io.StringIO()
+    kinds = sorted({kind for rep in reps for kind in rep.entries})
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["owner", "entries", *kinds, "purchases", "revenue", "overdue", "due_today"])
+    for rep in reps:
+        counts = [rep.entries.get(kind, 0) for kind in kinds]
+        writer.writerow(
+            [
+                rep.owner or "",
+                rep.written,
+                *counts,
+                rep.purchases,
+                f"{rep.revenue:.2f}",
+                rep.overdue,
+                rep.due_today,
+            ]
+        )
+    return out.getvalue()
 
 
 def history_json(entries: Sequence[HistoryEntry]) -> list[dict[str, Any]]:
