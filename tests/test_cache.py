@@ -52,7 +52,8 @@ def filled(binder: Path) -> Path:
 
 
 def cache_files(root: Path) -> list[Path]:
-    return sorted((root / ".tickler" / "cache").glob("*"))
+    """The folders' cache files (not the side files kept beside them)."""
+    return sorted(p for p in (root / ".tickler" / "cache").glob("*") if p.is_file())
 
 
 def test_the_cache_is_built_and_gives_the_same_answers(filled: Path, run: Run) -> None:

@@ -16,10 +16,10 @@ PACKAGE = REPO / "tickler"
 
 # Lowest first. A module may import from its own layer or any lower one.
 LAYERS = [
-    ["errors", "texts", "__init__"],
+    ["errors", "texts", "patterns", "__init__"],
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
-    ["card", "card.reader", "card.edits", "card.log"],
+    ["card", "card.safeyaml", "card.reader", "card.edits", "card.log"],
     ["cache"],  # the index: beside the store, never importing it
     ["binder"],  # the store
     [

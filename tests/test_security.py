@@ -53,7 +53,7 @@ def test_no_shell_no_unsafe_loading_no_string_commands(source: Path) -> None:
 def test_the_card_loaders_are_safe_loaders() -> None:
     import yaml
 
-    from tickler.card.reader import _CardLoader, _PlainCardLoader
+    from tickler.card.safeyaml import _CardLoader, _PlainCardLoader
 
     assert issubclass(_PlainCardLoader, yaml.SafeLoader)
     assert _CardLoader.__mro__[1].__name__ in ("CSafeLoader", "SafeLoader")

@@ -9,19 +9,16 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .card import Card
-from .card.reader import read_card_text
 from .config import Settings, load_settings
 from .dates import Due
 from .errors import AmbiguousCard, BinderNotFound, CardError, CardNotFound, TicklerError
-from .fsutil import atomic_move, atomic_write, batch_dir_syncs, binder_lock
+from .fsutil import atomic_move, atomic_write, batch_dir_syncs, binder_lock, read_card_text
 from .layout import (
     CARD_FOLDERS,
     CARD_SUFFIX,
@@ -35,11 +32,13 @@ from .layout import (
     location_for,
 )
 from .names import fold, id_key, is_reserved_id, slugify
+from .patterns import Pattern
 
 if TYPE_CHECKING:
     from .cache import Entry, Filter
+    from .card import Card
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+CONTROL = Pattern(r"[\x00-\x1f\x7f]")
 
 
 def find_root(explicit: str | None = None, *, start: Path | None = None) -> Path:
@@ -239,6 +238,8 @@ class Binder:
             text = read_card_text(path, rel)  # refuses a symbolic link, a folder, a pipe
         except FileNotFoundError:
             raise CardNotFound(f"no card '{card_id}' in {folder}/") from None
+        from .card import Card
+
         return Filed(card_id, folder, Card.parse(text, source=rel))
 
     def scan(self, folders: Iterable[str] = CARD_FOLDERS) -> Scan:

@@ -13,26 +13,27 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
-import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .card import Card
-from .card.reader import FOLDER_CARD, SYMLINK_CARD, read_card_text
 from .dates import Due, parse_due
 from .errors import CardError
-from .fsutil import atomic_write
+from .fsutil import FOLDER_CARD, SYMLINK_CARD, atomic_write, read_card_text
 from .layout import STATE, linked_folder
 from .names import fold
+from .patterns import Pattern
+
+if TYPE_CHECKING:
+    from .card import Card
 
 VERSION = 6
 TEXT_VERSION = 1
-_NON_DIGITS = re.compile(r"\D+")
-_PLAIN_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_NON_DIGITS = Pattern(r"\D+")
+_PLAIN_DATE = Pattern(r"\d{4}-\d\d-\d\d")
 _SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
 
 Row = tuple[str, str, str, str]  # what a listing shows of a card: company, phone, action, last word
@@ -128,6 +129,8 @@ class Entry:
 
 
 def _read(path: str, rel: str) -> tuple[Card | None, CardError | None]:
+    from .card import Card
+
     try:
         return Card.parse(read_card_text(path, rel), source=rel), None
     except CardError as exc:

@@ -9,8 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from .dates import WEEKDAYS, Workdays
-from .errors import SettingsError
-from .layout import SETTINGS_FILE
+from .errors import SettingsError, TicklerError
+from .layout import SETTINGS_FILE, STATE
+from .patterns import Pattern
 
 
 @dataclass(frozen=True)
@@ -53,7 +54,7 @@ class CadenceSettings:
     segments: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)
 
 
-_CADENCE = re.compile(
+_CADENCE = Pattern(
     r"^\s*([^\W\d][\w-]*)\s+every\s+(\d{1,3})?\s*(month|months|week|weeks|year|years)\s*$", re.I
 )
 
@@ -148,7 +149,7 @@ def _check_region(value: Any) -> str | None:
     return value.strip().upper()
 
 
-_DURATION = re.compile(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
+_DURATION = Pattern(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
 
 
 def _check_reply_within(value: Any) -> dt.timedelta:
@@ -195,14 +196,7 @@ def load_settings(root: Path) -> Settings:
         return Settings()
     except OSError as exc:
         raise SettingsError(f"cannot read settings: {exc.strerror}", path=path) from exc
-    import tomllib
-
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise SettingsError("settings are not UTF-8 text", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SettingsError(f"not valid TOML: {exc}", path=path) from None
+    data = _parsed(root, raw, path)
     values: dict[str, Any] = {}
     for key, check in CHECKS.items():
         if key in data:
@@ -212,6 +206,37 @@ def load_settings(root: Path) -> Settings:
                 raise SettingsError(f"'{key}' {exc}", path=path) from None
     unknown = tuple(sorted(k for k in data if k not in CHECKS))
     return Settings(**values, unknown=unknown)
+
+
+def _parsed(root: Path, raw: bytes, path: Path) -> dict[str, Any]:
+    """The TOML of the settings file. What tickler last read of it is kept in ``.tickler/`` with
+    the exact bytes it was read from, so that a command whose settings did not change need not
+    load the TOML parser; any change to the file reads it again."""
+    import marshal
+
+    kept = root / STATE / "settings.v1"
+    try:
+        was_raw, was_data = marshal.loads(kept.read_bytes())  # noqa: S302 - plain data only
+        if was_raw == raw and isinstance(was_data, dict):
+            return was_data
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    import tomllib
+
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        raise SettingsError("settings are not UTF-8 text", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SettingsError(f"not valid TOML: {exc}", path=path) from None
+    try:
+        from .fsutil import atomic_write
+
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(kept, marshal.dumps((raw, data)), durable=False)
+    except (OSError, ValueError, TicklerError):
+        pass  # a value marshal cannot keep (a TOML date), or nowhere to keep it: parse each time
+    return data
 
 
 DEFAULT_SETTINGS_TEXT = """\

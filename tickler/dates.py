@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .errors import DateError, TicklerError
+from .patterns import Pattern
 from .texts import WHEN_HELP
 
-_ISO = re.compile(
+_ISO = Pattern(
     r"^\s*(?P<y>\d{4})-(?P<m>\d{1,2})-(?P<d>\d{1,2})"
     r"(?:(?:[ Tt]+)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?)?\s*$"
 )
+_BIRTHDAY = Pattern(r"\s*(?:(\d{4})|-)-(\d{2})-(\d{2})\s*")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -66,16 +66,50 @@ def parse_due(text: str) -> Due:
     return Due(day, dt.time(hh, mm, ss))
 
 
+def parse_birthday(value: object) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of a real ``birthday`` (``1971-03-14`` or ``--03-14``), else None."""
+    if not isinstance(value, str):
+        return None
+    match = _BIRTHDAY.fullmatch(value)
+    if not match:
+        return None
+    year, month, day = (int(match[1]) if match[1] else None), int(match[2]), int(match[3])
+    try:
+        dt.date(year or 2000, month, day)  # 2000 is a leap year: --02-29 is a birthday
+    except ValueError:
+        return None
+    return year, month, day
+
+
 def _why_not(y: int, m: int, d: int) -> str:
     if not 1 <= m <= 12:
         return f"there is no month {m}"
     if y < 1:
         return "year out of range"
-    last = calendar.monthrange(y, m)[1]
-    return f"{calendar.month_name[m]} {y} has {last} days"
+    return f"{MONTH_NAMES[m - 1]} {y} has {days_in_month(y, m)} days"
 
 
 CALENDAR_END = "the calendar ends on 9999-12-31"
+MONTH_NAMES = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def days_in_month(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -85,7 +119,7 @@ def add_months(day: dt.date, months: int) -> dt.date:
     month += 1
     if not dt.MINYEAR <= year <= dt.MAXYEAR:
         raise DateError(f"{months:+d} months from {day.isoformat()} is out of range: {CALENDAR_END}")
-    last = calendar.monthrange(year, month)[1]
+    last = days_in_month(year, month)
     return dt.date(year, month, min(day.day, last))
 
 
@@ -195,9 +229,9 @@ _DAY_NAMES = {
     )
     for name in names
 }
-_TIME = re.compile(r"^(?P<H>\d{1,2}):(?P<M>\d{2})$")
-_OFFSET = re.compile(r"^\+(?P<n>\d+)(?P<unit>[dwm]?)$")
-_DAY_MONTH = re.compile(r"^(?P<d>\d{1,2})\.? ?(?P<mon>[a-z]+)\.?$|^(?P<mon2>[a-z]+)\.? ?(?P<d2>\d{1,2})$")
+_TIME = Pattern(r"^(?P<H>\d{1,2}):(?P<M>\d{2})$")
+_OFFSET = Pattern(r"^\+(?P<n>\d+)(?P<unit>[dwm]?)$")
+_DAY_MONTH = Pattern(r"^(?P<d>\d{1,2})\.? ?(?P<mon>[a-z]+)\.?$|^(?P<mon2>[a-z]+)\.? ?(?P<d2>\d{1,2})$")
 
 
 def parse_when(text: str, today: dt.date) -> Due:
@@ -267,12 +301,10 @@ def _parse_day(phrase: str, today: dt.date, text: str) -> dt.date:
 def _next_day_month(day: int, month: int, today: dt.date, text: str) -> dt.date:
     """The next date with this day and month, today included (29 Feb: the next leap year)."""
     for year in range(today.year, today.year + 9):
-        if day > calendar.monthrange(year, month)[1]:
+        if day > days_in_month(year, month):
             continue
         candidate = dt.date(year, month, day)
         if candidate >= today:
             return candidate
-    last = max(calendar.monthrange(y, month)[1] for y in (2024, 2025))
-    raise DateError(
-        f"'{text.strip()}' is not a real date: {calendar.month_name[month]} has {last} days at most"
-    )
+    last = max(days_in_month(y, month) for y in (2024, 2025))
+    raise DateError(f"'{text.strip()}' is not a real date: {MONTH_NAMES[month - 1]} has {last} days at most")

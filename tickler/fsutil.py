@@ -1,4 +1,4 @@
-"""Atomic file operations and the binder lock.
+"""Atomic file operations, the binder lock, and reading a card file safely.
 
 Every write goes to a temporary file in the destination folder, is flushed and fsynced, then
 ``os.replace``d over the target, so a crash leaves either the old or the new file, never a torn one.
@@ -9,12 +9,12 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import tempfile
+import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import LockBusy, TicklerError
+from .errors import CardError, LockBusy, TicklerError
 
 TEMP_PREFIX = ".tickler-tmp-"
 
@@ -69,6 +69,8 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     """Replace ``path`` with ``data`` so that readers see the old or the new content, never half.
     ``durable`` (cards) also waits until it is on the disk; a cache, which is checked when read
     and rebuilt when wrong, does not wait."""
+    import tempfile
+
     folder = path.parent
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=TEMP_PREFIX, suffix=".md", dir=folder)
@@ -148,3 +150,47 @@ def binder_lock(state_dir: Path, *, timeout: float = 10.0) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+# --------------------------------------------------------------------------- reading a card file
+
+SYMLINK_CARD = "is a symbolic link; cards must be plain files in the binder"
+FOLDER_CARD = "is a folder, not a card file"
+
+MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
+
+
+def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
+    """A card file's text; CardError (naming ``rel`` and the line) when it cannot be one."""
+    # Never through a symbolic link, and never blocking on a named pipe or a device.
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except FileNotFoundError:
+        raise  # the caller knows what a missing card means where it looked
+    except OSError as exc:
+        message = SYMLINK_CARD if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror}"
+        raise CardError(message, path=rel) from None
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise CardError(
+                FOLDER_CARD if stat.S_ISDIR(info.st_mode) else "is a pipe or a device, not a card file",
+                path=rel,
+            )
+        # One read of the size the file has, and a byte more to see whether it grew meanwhile.
+        want = min(info.st_size, MAX_CARD_BYTES) + 1
+        raw = os.read(fd, want)
+        if len(raw) == want:  # it grew: read on, up to the limit
+            while len(raw) <= MAX_CARD_BYTES and (more := os.read(fd, MAX_CARD_BYTES + 1 - len(raw))):
+                raw += more
+    except OSError as exc:
+        raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
+    finally:
+        os.close(fd)
+    if len(raw) > MAX_CARD_BYTES:
+        raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1) from None

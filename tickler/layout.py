@@ -7,13 +7,12 @@ Everything else asks this module where a card belongs; it imports nothing of tic
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 from collections.abc import Callable
 from pathlib import Path
 
-from .dates import Due, parse_due, window_end
+from .dates import Due, days_in_month, parse_due, window_end
 
 CARDS = "cards"
 DAYS = "days"
@@ -90,7 +89,7 @@ def date_for_day_divider(day_of_month: int, today: dt.date) -> dt.date | None:
     when that day is not in the window (only the 29th-31st can be missing: days/30 on Jan 31)."""
     end = window_end(today)
     for year, month in ((today.year, today.month), (end.year, end.month)):
-        if day_of_month <= calendar.monthrange(year, month)[1]:
+        if day_of_month <= days_in_month(year, month):
             candidate = dt.date(year, month, day_of_month)
             if today <= candidate < end:
                 return candidate
@@ -102,10 +101,10 @@ def date_for_month_divider(month: int, day_of_month: int, today: dt.date) -> dt.
     day of the month (clamped to the month's last day)."""
     end = window_end(today)
     year = end.year if month >= end.month else end.year + 1
-    candidate = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
+    candidate = dt.date(year, month, min(day_of_month, days_in_month(year, month)))
     if candidate < end:  # the window's own month, but a day still inside the window
         year += 1
-        candidate = dt.date(year, month, min(day_of_month, calendar.monthrange(year, month)[1]))
+        candidate = dt.date(year, month, min(day_of_month, days_in_month(year, month)))
     return candidate
 
 

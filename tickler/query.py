@@ -9,9 +9,8 @@ from typing import TypeVar
 
 from .binder import Binder, Filed, Scan
 from .cache import Entry, Row, last_kind, row_of
-from .card import parse_birthday
 from .config import current_user, owner_matches
-from .dates import Due, add_months
+from .dates import Due, add_months, parse_birthday
 from .errors import DateError, TicklerError
 from .layout import CARD_FOLDERS, folders_for_range, today_folders
 from .names import fold

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from ..dates import Due, parse_due
+from ..dates import Due, parse_birthday, parse_due
 from ..errors import CardError, DateError
 from . import edits
 from . import log as logbook
@@ -27,21 +27,6 @@ from .reader import body_start, key_lines, read_front_matter
 __all__ = ["Card", "LogEntry", "format_entry", "parse_birthday"]
 
 _CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a value, after YAML escapes
-
-
-def parse_birthday(value: object) -> tuple[int | None, int, int] | None:
-    """(year or None, month, day) of a real ``birthday`` (``1971-03-14`` or ``--03-14``), else None."""
-    if not isinstance(value, str):
-        return None
-    match = re.fullmatch(r"\s*(?:(\d{4})|-)-(\d{2})-(\d{2})\s*", value)
-    if not match:
-        return None
-    year, month, day = (int(match[1]) if match[1] else None), int(match[2]), int(match[3])
-    try:
-        dt.date(year or 2000, month, day)  # 2000 is a leap year: --02-29 is a birthday
-    except ValueError:
-        return None
-    return year, month, day
 
 
 @dataclass(frozen=True)

@@ -10,8 +10,6 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from ..dates import Due
 from ..errors import TicklerError
 from .reader import key_span, split_key_line
@@ -28,6 +26,8 @@ def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
         return str(value)
     if isinstance(value, str) and not quote and _DATE_TEXT.match(value):
         return value  # dates stay plain, as typed by hand; the card loader keeps them as text
+    import yaml
+
     style = quote if isinstance(value, str) and quote else None
     out = yaml.safe_dump(value, allow_unicode=True, width=2**31, default_flow_style=True, default_style=style)
     out = out.removesuffix("\n...\n").removesuffix("\n")

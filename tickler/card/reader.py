@@ -6,13 +6,8 @@ Errors are CardErrors that name the file and, where it is known, the line.
 
 from __future__ import annotations
 
-import errno
-import os
 import re
-import stat
 from typing import Any
-
-import yaml
 
 from ..errors import CardError
 
@@ -22,104 +17,12 @@ _CONFLICT = re.compile(r"^<{7}(?: |\r?$)(?s:.*?)^>{7}(?: |\r?$)", re.M)  # git's
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")  # raw, in the text (tab, CR and LF are fine)
 
 
-# --------------------------------------------------------------------------- YAML reading
-
-try:
-    from yaml import CSafeLoader as _BaseLoader
-except ImportError:  # pragma: no cover - PyYAML built without libyaml
-    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
-
-
-_STR_TAG = "tag:yaml.org,2002:str"
-
-
-class _CardLoader(_BaseLoader):
-    """Safe loader that keeps dates as the text written (we parse them ourselves, with the line)
-    and refuses duplicate keys instead of silently keeping the last one."""
-
-    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        # The usual case, plain text keys that all differ, needs no constructing twice.
-        texts = [k.value for k, _ in node.value if k.tag == _STR_TAG and isinstance(k, yaml.ScalarNode)]
-        if len(texts) == len(node.value) and len(set(texts)) == len(texts):
-            return super().construct_mapping(node, deep=deep)
-        seen: set[Any] = set()
-        for key_node, _ in node.value:
-            key = self.construct_object(key_node, deep=deep)
-            try:
-                duplicate = key in seen
-                seen.add(key)
-            except TypeError:
-                continue  # an unhashable key: the base constructor reports it
-            if duplicate:
-                raise yaml.constructor.ConstructorError(
-                    None, None, f"duplicate key '{key}'", key_node.start_mark
-                )
-        return super().construct_mapping(node, deep=deep)
-
-    check_nodes = True  # load_yaml turns it off for short text without a '*' (no alias there)
-
-    def construct_document(self, node: yaml.Node) -> Any:
-        if self.check_nodes:
-            _refuse_aliases(node)
-        return super().construct_document(node)
-
-
-MAX_NODES = 20_000  # far more values than any card has
-
-
-def _refuse_aliases(root: yaml.Node) -> None:
-    """A card holds plain values: an alias (``*name``) is refused, so that a "billion laughs"
-    front matter can never be expanded by whatever later turns the values into text."""
-    seen: set[int] = set()
-    stack = [root]
-    while stack:
-        node = stack.pop()
-        if id(node) in seen:
-            raise yaml.constructor.ConstructorError(
-                None, None, "uses a YAML alias (*name); cards hold plain values", node.start_mark
-            )
-        seen.add(id(node))
-        if len(seen) > MAX_NODES:
-            raise yaml.constructor.ConstructorError(None, None, f"holds more than {MAX_NODES:,} values")
-        if isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
-                stack.extend((key, value))
-        elif isinstance(node, yaml.SequenceNode):
-            stack.extend(node.value)
-
-
-_CardLoader.yaml_implicit_resolvers = {
-    first: [(tag, rx) for tag, rx in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in _BaseLoader.yaml_implicit_resolvers.items()
-}
-_CardLoader.add_constructor("tag:yaml.org,2002:map", _CardLoader.construct_mapping)
-
-
-class _PlainCardLoader(yaml.SafeLoader):
-    """The same rules in PyYAML's pure-Python parser, which stops a deep nesting with a
-    RecursionError where libyaml's C parser would run out of stack and crash the process."""
-
-    check_nodes = True
-    construct_mapping = _CardLoader.construct_mapping
-    construct_document = _CardLoader.construct_document
-
-
-_PlainCardLoader.yaml_implicit_resolvers = _CardLoader.yaml_implicit_resolvers
-_PlainCardLoader.add_constructor("tag:yaml.org,2002:map", _PlainCardLoader.construct_mapping)
-
-
 def load_yaml(text: str) -> Any:
-    # Ordinary front matter goes to the fast C parser; one that could nest deeply (long, or with
-    # many brackets or dashes) goes to the pure-Python one, which fails cleanly.
-    if len(text) > 16_384 or text.count("[") + text.count("{") + text.count("- ") > 256:
-        return yaml.load(text, Loader=_PlainCardLoader)  # noqa: S506 - a SafeLoader subclass
-    loader = _CardLoader(text)
-    # Under 16 KB there is no room for more values than the limit: only an alias needs looking for.
-    loader.check_nodes = "*" in text
-    try:
-        return loader.get_single_data()
-    finally:
-        loader.dispose()
+    """A front matter's YAML, read with the safe card loader (``safeyaml``, imported only when a
+    card is actually read: a listing that the cache answers never loads PyYAML)."""
+    from .safeyaml import load_yaml as load
+
+    return load(text)
 
 
 # --------------------------------------------------------------------------- the front matter
@@ -158,6 +61,8 @@ def read_front_matter(text: str, source: Any, *, required: bool) -> tuple[int, i
     if "\t" in fm_text and "\t" in _indentation(fm_text):
         line = first_line + _first_tab_line(fm_text)
         raise CardError("a tab indents the front matter; YAML needs spaces", path=source, line=line)
+    import yaml
+
     try:
         data = load_yaml(fm_text) if fm_text.strip() else None
     except yaml.YAMLError as exc:
@@ -269,47 +174,3 @@ def split_key_line(raw: str) -> tuple[str, str, int, str]:
     if comment_col < 0:
         return prefix, line[pos:].rstrip(" \t"), -1, ""
     return prefix, line[pos:comment_col].rstrip(" \t"), comment_col, line[comment_col:]
-
-
-# --------------------------------------------------------------------------- reading a file
-
-SYMLINK_CARD = "is a symbolic link; cards must be plain files in the binder"
-FOLDER_CARD = "is a folder, not a card file"
-
-MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
-
-
-def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
-    """A card file's text; CardError (naming ``rel`` and the line) when it cannot be one."""
-    # Never through a symbolic link, and never blocking on a named pipe or a device.
-    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
-    try:
-        fd = os.open(path, flags)
-    except FileNotFoundError:
-        raise  # the caller knows what a missing card means where it looked
-    except OSError as exc:
-        message = SYMLINK_CARD if exc.errno == errno.ELOOP else f"cannot read: {exc.strerror}"
-        raise CardError(message, path=rel) from None
-    try:
-        info = os.fstat(fd)
-        if not stat.S_ISREG(info.st_mode):
-            raise CardError(
-                FOLDER_CARD if stat.S_ISDIR(info.st_mode) else "is a pipe or a device, not a card file",
-                path=rel,
-            )
-        # One read of the size the file has, and a byte more to see whether it grew meanwhile.
-        want = min(info.st_size, MAX_CARD_BYTES) + 1
-        raw = os.read(fd, want)
-        if len(raw) == want:  # it grew: read on, up to the limit
-            while len(raw) <= MAX_CARD_BYTES and (more := os.read(fd, MAX_CARD_BYTES + 1 - len(raw))):
-                raw += more
-    except OSError as exc:
-        raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
-    finally:
-        os.close(fd)
-    if len(raw) > MAX_CARD_BYTES:
-        raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1) from None

@@ -57,7 +57,20 @@ ROOMS = {
 }
 
 
-_loaded: dict[str, TyperGroup] = {}  # room -> its commands, converted once
+_loaded: dict[str, Any] = {}  # command -> the click command, converted once
+
+
+def _convert(room: typer.Typer, name: str) -> Any:
+    """The click command ``name`` of a room, converted alone (not the room's other commands)."""
+    for info in room.registered_commands:
+        if (info.name or (info.callback.__name__ if info.callback else "")) == name:
+            return typer.main.get_command_from_info(info, pretty_exceptions_short=True, rich_markup_mode=None)
+    for group in room.registered_groups:
+        if group.name == name:
+            return typer.main.get_group_from_info(
+                group, pretty_exceptions_short=True, suggest_commands=True, rich_markup_mode=None
+            )
+    return None  # pragma: no cover - ROOMS names only commands the rooms define
 
 
 class _Group(TyperGroup):
@@ -70,11 +83,10 @@ class _Group(TyperGroup):
         room = ROOMS.get(cmd_name)
         if room is None:
             return None
-        group = _loaded.get(room)
-        if group is None:
+        if cmd_name not in _loaded:
             module = importlib.import_module(f"{__name__}.{room}")
-            group = _loaded[room] = typer.main.get_group(module.room)
-        return group.get_command(ctx, cmd_name)
+            _loaded[cmd_name] = _convert(module.room, cmd_name)
+        return _loaded[cmd_name]
 
     def invoke(self, ctx: Any) -> Any:
         """Turns library errors into a one-line message and their exit code; never a traceback."""

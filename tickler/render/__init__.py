@@ -9,11 +9,8 @@ colour unless ``NO_COLOR`` is set. This module holds the primitives (styles, wid
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-import shutil
 import sys
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, TextIO
@@ -38,6 +35,8 @@ def card_json(filed: Filed, today: dt.date) -> dict[str, Any]:
 
 def dump_json(data: Any, out: TextIO | None = None) -> None:
     stream = out or sys.stdout
+    import json
+
     stream.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
@@ -57,6 +56,8 @@ def display_width(text: str) -> int:
     """Columns a string takes on a terminal (wide East Asian characters take two)."""
     if text.isascii() and text.isprintable():
         return len(text)
+    import unicodedata
+
     width = 0
     for ch in text:
         if unicodedata.combining(ch):
@@ -85,6 +86,18 @@ def pad(text: str, width: int) -> str:
     return text + " " * max(0, width - display_width(text))
 
 
+def terminal_width(stream: TextIO) -> int:
+    """The terminal's columns: ``COLUMNS`` when set (as a shell sets it), else what the terminal
+    says, else 100."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) > 0:
+        return int(columns)
+    try:
+        return os.get_terminal_size(stream.fileno()).columns or 100
+    except (OSError, ValueError, AttributeError):
+        return 100
+
+
 @dataclass
 class Style:
     """Terminal or pipe: decides colour and whether lines are cut to the width."""
@@ -99,7 +112,7 @@ class Style:
         if not tty:
             return cls(color=False, width=None)
         color = not os.environ.get("NO_COLOR") and os.environ.get("TERM") != "dumb"
-        return cls(color=color, width=shutil.get_terminal_size((100, 24)).columns)
+        return cls(color=color, width=terminal_width(stream))
 
     def paint(self, text: str, code: str) -> str:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
