@@ -11,9 +11,8 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from .config import Settings, load_settings
 from .dates import Due
@@ -35,9 +34,10 @@ from .names import fold, id_key, is_reserved_id, slugify
 from .patterns import Pattern
 
 if TYPE_CHECKING:
-    from .cache import Entry, Filter
+    from .cache import Entry, Filter, Index
     from .card import Card
 
+_CARD_FOLDER_SET = frozenset(CARD_FOLDERS)
 CONTROL = Pattern(r"[\x00-\x1f\x7f]")
 
 
@@ -64,8 +64,7 @@ def find_root(explicit: str | None = None, *, start: Path | None = None) -> Path
     )
 
 
-@dataclass(frozen=True)
-class Filed:
+class Filed(NamedTuple):
     """A card together with where it lies in the binder."""
 
     id: str
@@ -77,8 +76,7 @@ class Filed:
         return card_rel(self.folder, self.id)
 
 
-@dataclass(frozen=True)
-class Change:
+class Change(NamedTuple):
     """One card changed by a command: where it was and is, and its follow-up before and after."""
 
     id: str
@@ -89,19 +87,26 @@ class Change:
     note: str = ""
 
 
-@dataclass
 class Scan:
-    cards: list[Filed] = field(default_factory=list)
-    problems: list[TicklerError] = field(default_factory=list)
+    """Cards read from the binder, and the problems met on the way (a malformed card never stops
+    the others)."""
+
+    __slots__ = ("cards", "problems")
+
+    def __init__(self, cards: list[Filed] | None = None, problems: list[TicklerError] | None = None):
+        self.cards: list[Filed] = cards if cards is not None else []
+        self.problems: list[TicklerError] = problems if problems is not None else []
 
 
-@dataclass
 class Transaction:
     """What one command changed: the paths it touched and the commit message that says so."""
 
-    message: str = ""
-    paths: set[str] = field(default_factory=set)
-    details: list[str] = field(default_factory=list)
+    __slots__ = ("details", "message", "paths")
+
+    def __init__(self, message: str = ""):
+        self.message = message
+        self.paths: set[str] = set()
+        self.details: list[str] = []
 
 
 class Binder:
@@ -110,6 +115,9 @@ class Binder:
         self.settings = settings if settings is not None else load_settings(root)
         self.notices: list[str] = []  # things the user should know that are not errors
         self._tx: Transaction | None = None
+        self._dirty: set[str] = set()  # card folders changed under the lock: indexed again at its end
+        self._moves: list[tuple[str, str, str]] = []  # (from folder, to folder, file) renamed
+        self._index: Index | None = None
 
     # ------------------------------------------------------------------ paths
 
@@ -162,6 +170,7 @@ class Binder:
                         self.commit(tx)
                 finally:
                     if outer is None:
+                        self._refresh_index()
                         running.unlink(missing_ok=True)
 
     def _recover(self, running: Path) -> None:
@@ -193,7 +202,28 @@ class Binder:
     def touch(self, *paths: Path) -> None:
         """Record paths the current change wrote, for its commit."""
         if self._tx is not None:
-            self._tx.paths.update(self.rel(p) for p in paths)
+            rels = [self.rel(p) for p in paths]
+            self._tx.paths.update(rels)
+            self._dirty.update(rel.rpartition("/")[0] for rel in rels)
+
+    def moved(self, source: str, target: str, card_id: str) -> None:
+        """Record that a card file was renamed from folder ``source`` to ``target``."""
+        if self._tx is not None:
+            self._moves.append((source, target, card_id + CARD_SUFFIX))
+
+    def _refresh_index(self) -> None:
+        """Bring the index of the folders a change touched up to date, under the lock it held:
+        the cache entries of renamed cards go with them (no card is read again for a move), and
+        the birthday view shows what the change wrote. The files stay the truth either way."""
+        folders = sorted(f for f in self._dirty if f in _CARD_FOLDER_SET)
+        moves, self._moves, self._dirty = self._moves, [], set()
+        if not folders:
+            return
+        index = self.index_store()
+        with suppress(OSError):
+            index.transfer(moves)
+            for _ in index.entries(folders):
+                pass
 
     def commit(self, tx: Transaction) -> None:
         """Commit a change's paths when the binder is a git repository with autocommit on."""
@@ -261,16 +291,20 @@ class Binder:
     ) -> Iterator[Entry]:
         """What each card in ``folders`` says, from the cache where the file is unchanged; made
         folder by folder as it is gone through (``cache.Index.entries`` tells ``only`` and ``rows``)."""
-        from .cache import Index
-
-        return Index(self.root).entries(list(folders), only=only, rows=rows)
+        return self.index_store().entries(list(folders), only=only, rows=rows)
 
     def texts(self, words: list[str]) -> Iterator[tuple[str, str, CardError | None]]:
         """The cards whose whole text holds every word (folded), from the text cache where the
         files are unchanged (``cache.Index.texts``)."""
-        from .cache import Index
+        return self.index_store().texts(CARD_FOLDERS, words)
 
-        return Index(self.root).texts(CARD_FOLDERS, words)
+    def index_store(self) -> Index:
+        """The binder's index (the cache beside it), made once."""
+        if self._index is None:
+            from .cache import Index
+
+            self._index = Index(self.root)
+        return self._index
 
     def load_into(self, scan: Scan, folder: str, card_id: str) -> None:
         try:
@@ -349,6 +383,7 @@ class Binder:
             self.divider(target)
             self.touch(path, self.path_of(target, filed.id))
             atomic_move(path, self.path_of(target, filed.id))
+            self.moved(filed.folder, target, filed.id)
         return Filed(filed.id, target, card)
 
     def create(self, card: Card, today: dt.date, *, card_id: str | None = None) -> Filed:

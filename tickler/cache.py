@@ -15,10 +15,8 @@ import marshal
 import os
 import zlib
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
-from functools import cached_property
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .dates import Due, parse_due
 from .errors import CardError
@@ -65,20 +63,32 @@ def last_kind(row: Row | None) -> str | None:
     return parts[1].rstrip(":") if len(parts) > 1 else None
 
 
-@dataclass(frozen=True)
 class Summary:
     """What listings need to know of a card without reading it again."""
 
-    name: str
-    next: str | None  # normalised: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]
-    owner: str | None
-    search: str  # folded name, id, company, email, phone, tags, one per line
-    phones: str  # each phone's digits (after a + when written with one), separated by spaces
-    birthday: str | None
-    row: Row | None = None  # made when a listing first shows the card (see Index.entries)
+    __slots__ = ("_due", "birthday", "name", "next", "owner", "phones", "row", "search")
 
-    @cached_property
+    def __init__(
+        self,
+        name: str,
+        next: str | None,  # normalised: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]
+        owner: str | None,
+        search: str,  # folded name, id, company, email, phone, tags, one per line
+        phones: str,  # each phone's digits (after a + when written with one), separated by spaces
+        birthday: str | None,
+        row: Row | None = None,  # made when a listing first shows the card (see Index.entries)
+    ):
+        self.name, self.next, self.owner, self.search = name, next, owner, search
+        self.phones, self.birthday, self.row = phones, birthday, row
+        self._due: Due | bool | None = False  # worked out when first asked
+
+    @property
     def due(self) -> Due | None:
+        if self._due is False:
+            self._due = self._read_due()
+        return self._due  # type: ignore[return-value]
+
+    def _read_due(self) -> Due | None:
         if self.next is None:
             return None
         if len(self.next) == 10:  # the common plain date: no need for the full grammar
@@ -119,8 +129,7 @@ class Summary:
         )
 
 
-@dataclass(frozen=True)
-class Entry:
+class Entry(NamedTuple):
     folder: str
     id: str
     path: str
@@ -144,20 +153,21 @@ class Index:
 
     def __init__(self, root: Path, *, use_cache: bool = True):
         self.root = root
-        self.state = root / STATE / "cache"
+        self.state = f"{root}/{STATE}/cache"  # text paths: a listing makes hundreds of them
         self.use_cache = use_cache
 
-    def _cache_file(self, folder: str) -> Path:
-        return self.state / f"{folder.replace('/', '-')}.v{VERSION}"
+    def _cache_file(self, folder: str) -> str:
+        return f"{self.state}/{folder.replace('/', '-')}.v{VERSION}"
 
-    def _text_file(self, folder: str) -> Path:
-        return self.state / "text" / f"{folder.replace('/', '-')}.v{TEXT_VERSION}"
+    def _text_file(self, folder: str) -> str:
+        return f"{self.state}/text/{folder.replace('/', '-')}.v{TEXT_VERSION}"
 
-    def _load(self, path: Path, version: int = VERSION) -> dict[str, tuple[Any, ...]]:
+    def _load(self, path: str, version: int = VERSION) -> dict[str, Any]:
         if not self.use_cache:
             return {}
         try:
-            raw = path.read_bytes()
+            with open(path, "rb") as handle:
+                raw = handle.read()
         except OSError:
             return {}
         # A checksum guards against a damaged file; marshal builds plain values (a code object it
@@ -177,10 +187,11 @@ class Index:
             return {}
         return data["cards"]  # type: ignore[no-any-return]
 
-    def _save(self, path: Path, cards: dict[str, tuple[Any, ...]], version: int = VERSION) -> None:
+    def _save(self, where: str, cards: dict[str, Any], version: int = VERSION) -> None:
         if not self.use_cache:
             return
         payload = marshal.dumps({"version": version, "cards": cards})
+        path = Path(where)
         try:
             if not path.exists():  # a first build: files an older version left go
                 path.parent.mkdir(parents=True, exist_ok=True)
@@ -264,7 +275,7 @@ class Index:
                 yield Entry(folder, "", str(self.root / folder), None, CardError(message, path=folder))
                 continue
             try:
-                listing = list(os.scandir(self.root / folder))
+                listing = list(os.scandir(f"{self.root}/{folder}"))
                 if only is None:  # a filter's few answers are sorted by the caller
                     listing.sort(key=lambda e: e.name)
             except (FileNotFoundError, NotADirectoryError):
@@ -322,6 +333,53 @@ class Index:
                 yield Entry(folder, card_id, entry.path, *decoded)
             if changed or fresh.keys() != cached.keys():
                 self._save(self._cache_file(folder), fresh)
+            if changed or fresh.keys() != cached.keys() or not os.path.exists(self._birthday_file(folder)):
+                self._save_birthdays(folder, fresh)
+
+    # ------------------------------------------------------------------ the birthday view
+
+    def _birthday_file(self, folder: str) -> str:
+        return f"{self.state}/birthdays/{folder.replace('/', '-')}.v{VERSION}"
+
+    def _save_birthdays(self, folder: str, cards: dict[str, tuple[Any, ...]]) -> None:
+        """What the birthday line needs of the folder's cards, kept beside its cache: (file name,
+        mtime, size, name, owner, birthday) of each card with a birthday."""
+        found = []
+        for name, hit in cards.items():
+            encoded = hit[2]
+            if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok" and encoded[6] is not None:
+                found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6]))
+        self._save(self._birthday_file(folder), {"birthdays": found})
+
+    def birthdays_seen(self, folder: str) -> list[tuple[str, int, int, str, str | None, str]] | None:
+        """The folder's cards with a birthday as tickler last saw them when it went through the
+        folder (every command that changes it, and roll, check, find, sync, watch do); None when it
+        has not been seen yet."""
+        kept = self._load(self._birthday_file(folder))
+        found = kept.get("birthdays") if kept else None
+        if not isinstance(found, list):
+            return None
+        return [
+            b for b in found if type(b) is tuple and len(b) == 6 and type(b[3]) is str and type(b[5]) is str
+        ]
+
+    def transfer(self, moves: list[tuple[str, str, str]]) -> None:
+        """Carry cache entries along with files renamed from one folder to another ((from, to,
+        file name)): a rename keeps the size and modification time, so the entry still vouches
+        for the file, which then need not be read again where it landed."""
+        if not self.use_cache or not moves:
+            return
+        by_folder: dict[str, dict[str, tuple[Any, ...]]] = {}
+        for source, target, _ in moves:
+            for folder in (source, target):
+                if folder not in by_folder:
+                    by_folder[folder] = self._load(self._cache_file(folder))
+        for source, target, name in moves:
+            hit = by_folder[source].pop(name, None)
+            if hit is not None:
+                by_folder[target][name] = hit
+        for folder, cards in by_folder.items():
+            self._save(self._cache_file(folder), cards)
 
 
 Filter = Callable[[tuple[Any, ...]], bool]  # asked of a cached ("ok", ...) entry

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field
+from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from types import MappingProxyType
+from typing import Any, NamedTuple
 
 from .dates import WEEKDAYS, Workdays
 from .errors import SettingsError, TicklerError
@@ -14,8 +15,28 @@ from .layout import SETTINGS_FILE, STATE
 from .patterns import Pattern
 
 
-@dataclass(frozen=True)
-class Settings:
+class Cadence(NamedTuple):
+    """Keep in touch: a contact of ``kind`` at least every ``months`` months."""
+
+    kind: str
+    months: int
+
+    def __str__(self) -> str:
+        return f"{self.kind} every {self.months} month{'s' if self.months != 1 else ''}"
+
+
+_NO_TABLE: Mapping[str, tuple[Cadence, ...]] = MappingProxyType({})
+
+
+class CadenceSettings(NamedTuple):
+    default: tuple[Cadence, ...] = ()
+    tags: Mapping[str, tuple[Cadence, ...]] = _NO_TABLE
+    segments: Mapping[str, tuple[Cadence, ...]] = _NO_TABLE
+
+
+class Settings(NamedTuple):
+    """The binder's settings: every key of ``tickler.toml`` with its default (read-only)."""
+
     owner: str | None = None
     capacity: int = 30
     workdays: tuple[str, ...] = ("mon", "tue", "wed", "thu", "fri")
@@ -29,29 +50,11 @@ class Settings:
     repurchase_reminder: bool = False
     region: str | None = None  # a country code: how phone numbers without +country are read
     reply_within: dt.timedelta = dt.timedelta(hours=10)  # how long a customer's request may wait
-    cadence: CadenceSettings = field(default_factory=lambda: CadenceSettings())
-    unknown: tuple[str, ...] = field(default=(), compare=False)
+    cadence: CadenceSettings = CadenceSettings()
+    unknown: tuple[str, ...] = ()
 
     def workday_calendar(self) -> Workdays:
         return Workdays(self.workdays, self.holidays)
-
-
-@dataclass(frozen=True)
-class Cadence:
-    """Keep in touch: a contact of ``kind`` at least every ``months`` months."""
-
-    kind: str
-    months: int
-
-    def __str__(self) -> str:
-        return f"{self.kind} every {self.months} month{'s' if self.months != 1 else ''}"
-
-
-@dataclass(frozen=True)
-class CadenceSettings:
-    default: tuple[Cadence, ...] = ()
-    tags: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)
-    segments: dict[str, tuple[Cadence, ...]] = field(default_factory=dict)
 
 
 _CADENCE = Pattern(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import DateError, TicklerError
 from .patterns import Pattern
@@ -19,8 +19,7 @@ _BIRTHDAY = Pattern(r"\s*(?:(\d{4})|-)-(\d{2})-(\d{2})\s*")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
-@dataclass(frozen=True)
-class Due:
+class Due(NamedTuple):
     """A follow-up: a date, optionally with a time of day."""
 
     date: dt.date
@@ -128,8 +127,7 @@ def window_end(today: dt.date) -> dt.date:
     return add_months(today, 1)
 
 
-@dataclass(frozen=True)
-class Clock:
+class Clock(NamedTuple):
     """Today's date and, unless the clock is pinned to a date, the time of day."""
 
     today: dt.date

@@ -8,6 +8,7 @@ Everything else asks this module where a card belongs; it imports nothing of tic
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from collections.abc import Callable
 from pathlib import Path
@@ -77,8 +78,9 @@ def card_id_of(rel: str) -> str | None:
 
 def linked_folder(root: Path, folder: str) -> bool:
     """Whether ``folder`` (``days/05``) or its parent is a symbolic link: never followed."""
+    base = str(root)
     top, _, rest = folder.partition("/")
-    return (root / top).is_symlink() or (bool(rest) and (root / folder).is_symlink())
+    return os.path.islink(f"{base}/{top}") or (bool(rest) and os.path.islink(f"{base}/{folder}"))
 
 
 # --------------------------------------------------------------------------- what a divider stands for

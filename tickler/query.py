@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from .binder import Binder, Filed, Scan
 from .cache import Entry, Row, last_kind, row_of
@@ -18,8 +18,7 @@ from .names import fold
 T = TypeVar("T")
 
 
-@dataclass(frozen=True)
-class Owners:
+class Owners(NamedTuple):
     """Whose cards a listing shows: everyone's, one rep's, or the current user's and unowned ones."""
 
     everyone: bool = False
@@ -158,8 +157,7 @@ def matching_line(text: str, words: list[str]) -> str:
     return best
 
 
-@dataclass(frozen=True)
-class Birthday:
+class Birthday(NamedTuple):
     id: str
     folder: str
     name: str
@@ -202,13 +200,48 @@ def _month_days(start: dt.date, end: dt.date) -> set[str] | None:
 def _birthday_of(entry: Entry, start: dt.date, end: dt.date) -> Birthday | None:
     if entry.summary is None or entry.summary.birthday is None:
         return None  # a card that cannot be read: check and the listings report it
-    value = entry.summary.birthday
+    s = entry.summary
+    return _birthday(entry.id, entry.folder, s.name, s.owner, s.birthday, start, end)
+
+
+def _birthday(
+    card_id: str, folder: str, name: str, owner: str | None, value: object, start: dt.date, end: dt.date
+) -> Birthday | None:
     on = birthday_on(value, start, end)
     if on is None:
         return None
     born = parse_birthday(value)
     age = on.year - born[0] if born is not None and born[0] is not None else None
-    return Birthday(entry.id, entry.folder, entry.summary.name, entry.summary.owner, on, age)
+    return Birthday(card_id, folder, name, owner, on, age)
+
+
+def _birthdays_seen(binder: Binder, folder: str, start: dt.date, end: dt.date) -> list[Birthday] | None:
+    """The birthdays from ``start`` to ``end`` in a folder, as tickler last saw them there (the
+    view every command that changes the folder keeps, see ``cache.Index.birthdays_seen``); each
+    card found is asked whether it changed since, and read again if it did. None when the folder
+    has not been seen yet."""
+    seen = binder.index_store().birthdays_seen(folder)
+    if seen is None:
+        return None
+    days = _month_days(start, end)
+    found = []
+    for name, mtime, size, card_name, owner, value in seen:
+        if days is not None and value.strip()[-5:] not in days:
+            continue
+        card_id = name[: -len(".md")]
+        try:
+            info = os.stat(f"{binder.root}/{folder}/{name}", follow_symlinks=False)
+        except OSError:
+            continue  # gone since: the next pass over the folder forgets it
+        if (info.st_mtime_ns, info.st_size) != (mtime, size):
+            try:
+                card = binder.load(folder, card_id).card
+            except TicklerError:
+                continue
+            card_name, owner, value = card.name, card.owner, card.get("birthday")
+        if (birthday := _birthday(card_id, folder, card_name, owner, value, start, end)) is not None:
+            found.append(birthday)
+    return found
 
 
 def _birthday_order(binder: Binder, found: list[Birthday], owners: Owners | None) -> list[Birthday]:
@@ -217,16 +250,17 @@ def _birthday_order(binder: Binder, found: list[Birthday], owners: Owners | None
     return sorted(found, key=lambda b: (b.on, b.name.casefold(), b.id))
 
 
-@dataclass
 class Day:
     """Today's divider as the index tells it: the due cards (each with its table row), how many
     more are other reps', and the birthdays coming up; the due cards read in full when asked."""
 
-    due: list[Entry]
-    others: int
-    birthdays: list[Birthday]
-    problems: list[TicklerError]
-    cards: list[Filed] = field(default_factory=list)
+    __slots__ = ("birthdays", "cards", "due", "others", "problems")
+
+    def __init__(
+        self, due: list[Entry], others: int, birthdays: list[Birthday], problems: list[TicklerError]
+    ):
+        self.due, self.others, self.birthdays, self.problems = due, others, birthdays, problems
+        self.cards: list[Filed] = []
 
     @property
     def listed(self) -> list[Listed]:
@@ -262,15 +296,21 @@ def today_divider(
     return day
 
 
-@dataclass
 class Listing:
     """Cards for a listing: the table's lines, and the cards read in full when asked (JSON); for
     a text search, the line of each card that matched."""
 
-    listed: list[Listed]
-    cards: list[Filed]
-    problems: list[TicklerError]
-    matches: list[str] = field(default_factory=list)
+    __slots__ = ("cards", "listed", "matches", "problems")
+
+    def __init__(
+        self,
+        listed: list[Listed],
+        cards: list[Filed],
+        problems: list[TicklerError],
+        matches: list[str] | None = None,
+    ):
+        self.listed, self.cards, self.problems = listed, cards, problems
+        self.matches: list[str] = matches if matches is not None else []
 
 
 def listing(
@@ -329,11 +369,20 @@ def _one_pass(
     is_due = due_within(start, end)
     has_birthday: Filter | None = None
     listed = [f for f in CARD_FOLDERS if f in due_folders]
-    if birthday_span is not None:
-        has_birthday = with_birthday(_month_days(*birthday_span))
-        listed = list(CARD_FOLDERS)
-    due: list[Entry] = []
     found: list[Birthday] = []
+    if birthday_span is not None:
+        # The folders that hold no due card give their birthdays from what tickler last saw of
+        # them (refreshed by every change), not from a pass over each of their cards.
+        has_birthday = with_birthday(_month_days(*birthday_span))
+        for folder in CARD_FOLDERS:
+            if folder in due_folders:
+                continue
+            seen = _birthdays_seen(binder, folder, *birthday_span)
+            if seen is None:
+                listed.append(folder)  # never seen: gone through once, which keeps its view
+            else:
+                found += seen
+    due: list[Entry] = []
     problems: list[TicklerError] = []
     for folder in listed:
         wanted = folder in due_folders
@@ -389,12 +438,19 @@ def _entry_order(entry: Entry) -> tuple[object, ...]:
     return (*entry_due(entry).sort_key, entry.summary.name.casefold())
 
 
-@dataclass
 class Agenda:
-    days: list[tuple[dt.date, list[Entry]]]
-    overdue: list[Entry]
-    birthdays: list[Birthday]
-    problems: list[TicklerError] = field(default_factory=list)
+    """The coming days with their cards, the overdue cards, and the birthdays on the way."""
+
+    __slots__ = ("birthdays", "days", "overdue", "problems")
+
+    def __init__(
+        self,
+        days: list[tuple[dt.date, list[Entry]]],
+        overdue: list[Entry],
+        birthdays: list[Birthday],
+        problems: list[TicklerError],
+    ):
+        self.days, self.overdue, self.birthdays, self.problems = days, overdue, birthdays, problems
 
 
 def agenda(binder: Binder, today: dt.date, days: int, owners: Owners, *, ahead: int = 0) -> Agenda:

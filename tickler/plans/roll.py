@@ -48,6 +48,7 @@ def roll(binder: Binder, today: dt.date, *, dry_run: bool = False) -> tuple[list
                 except TicklerError as exc:
                     scan.problems.append(exc)
                     continue
+                binder.moved(folder, target, card_id)
             changes.append(Change(card_id, folder, target, due, due, "refiled"))
         contacts = _contacts_due(binder, scan.cards, today)
         for filed in scan.cards:

@@ -12,7 +12,6 @@ import datetime as dt
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Any, TextIO
 
 from ..binder import Filed
@@ -98,12 +97,14 @@ def terminal_width(stream: TextIO) -> int:
         return 100
 
 
-@dataclass
 class Style:
     """Terminal or pipe: decides colour and whether lines are cut to the width."""
 
-    color: bool
-    width: int | None  # None: never cut (a pipe, a file)
+    __slots__ = ("color", "width")
+
+    def __init__(self, color: bool, width: int | None):
+        self.color = color
+        self.width = width  # None: never cut (a pipe, a file)
 
     @classmethod
     def for_stream(cls, stream: TextIO | None = None) -> Style:
