@@ -241,3 +241,33 @@ def test_a_cold_listing_reads_each_card_once(filled: Path, run: Run, monkeypatch
     reads.clear()
     run("find", "ivan")
     assert reads == []  # and the second time not at all
+
+
+# --------------------------------------------------------------------------- the birthday line's view
+
+
+def test_a_birthday_set_by_a_command_shows_at_once(binder: Path, run: Run) -> None:
+    """Every command that changes the binder brings the birthday view of what it touched up to
+    date, also in a folder that today never goes through (cards/)."""
+    assert "Birthdays" not in run("today").stdout
+    assert run("new", "Zoe Quinn", "--set", "birthday=--11-25").exit_code == 0
+    assert "Birthdays: Zoe Quinn (Wed 25 Nov)" in run("today").stdout
+    assert run("move", "zoe", "5 jul").exit_code == 0  # into months/07 and out of cards/
+    assert "Birthdays: Zoe Quinn (Wed 25 Nov)" in run("today").stdout
+
+
+def test_a_birthday_changed_by_hand(filled: Path, run: Run) -> None:
+    """A card the view lists is asked whether it changed: an edit shows at once. A birthday typed
+    into a card the view does not list yet shows after the next pass over its folder."""
+    run("today", "--all")
+    maria = filled / "cards/maria.md"
+    maria.write_text(maria.read_text().replace("birthday: 1980-11-25\n", ""))
+    oleg = filled / "months/03/oleg.md"
+    oleg.write_text(oleg.read_text().replace("Oleg Other", "Oleg Renamed"))
+    shown = run("today", "--all").stdout
+    assert "Maria" not in shown and "Oleg Renamed (Tue 24 Nov)" in shown
+    later = filled / "months/02/later.md"
+    later.write_text(card_text("Later", "2027-02-01", "birthday: --11-26"))
+    assert "Later" not in run("today", "--all").stdout  # not seen yet
+    run("check")  # as roll, find, the reports, sync and watch do, it goes through every folder
+    assert "Later (Thu 26 Nov)" in run("today", "--all").stdout

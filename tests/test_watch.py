@@ -92,6 +92,17 @@ def test_in_place_save_with_a_new_date_refiles(watching: Session) -> None:
     assert watching.warnings == []
 
 
+def test_a_birthday_saved_under_watch_shows_in_today_at_once(watching: Session, run) -> None:  # type: ignore[no-untyped-def]
+    """watch keeps the birthday view as the editor saves: a birthday typed into a card of a month
+    divider (which today does not go through) shows in today's line without a roll or check."""
+    path = write_card(watching.root, "months/03", "oleg", card_text("Oleg", "2027-03-01"))
+    watching.settled()
+    assert "Birthdays" not in run("today").stdout
+    path.write_text(card_text("Oleg", "2027-03-01", "birthday: --11-25"))
+    wait_for(lambda: "Birthdays: Oleg (Wed 25 Nov)" in run("today").stdout)
+    assert card_files(watching.root) == ["months/03/oleg.md"]
+
+
 def test_a_save_that_keeps_the_date_changes_nothing(watching: Session) -> None:
     path = write_card(watching.root, "days/05", "ivan", card_text("Ivan", "2026-12-05"))
     path.write_text(card_text("Ivan", "2026-12-05", body="# Ivan\n\nnew notes\n"))

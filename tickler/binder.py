@@ -206,6 +206,12 @@ class Binder:
             self._tx.paths.update(rels)
             self._dirty.update(rel.rpartition("/")[0] for rel in rels)
 
+    def changed_by_hand(self, folder: str) -> None:
+        """Note that a card in ``folder`` was saved from outside (``watch`` sees editors' saves):
+        the folder's index is brought up to date at the end of the change, like a command's."""
+        if self._tx is not None:
+            self._dirty.add(folder)
+
     def moved(self, source: str, target: str, card_id: str) -> None:
         """Record that a card file was renamed from folder ``source`` to ``target``."""
         if self._tx is not None:

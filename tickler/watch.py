@@ -168,6 +168,7 @@ class Watcher:
                 if not folder and not _has_front_matter(path):
                     return  # a README or other notes at the top of the binder: not a card
                 filed = self.binder.load(folder, card_id)
+                self.binder.changed_by_hand(folder)  # the index, and the birthday line, follow the save
                 line = self._file(filed, pending, today)
                 self._record(tx)
         except CardError as exc:
