@@ -243,6 +243,37 @@ def test_a_cold_listing_reads_each_card_once(filled: Path, run: Run, monkeypatch
     assert reads == []  # and the second time not at all
 
 
+def test_find_passes_over_folders_that_cannot_match(
+    filled: Path, run: Run, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """find asks each folder's search view first; a folder is walked card by card only when its
+    texts could match or a file in it changed since, so every hand edit is still found."""
+    from tickler.cache import Index
+
+    walked: list[str] = []
+    real = Index.entries
+
+    def counting(self: Index, folders: Any, **kwargs: Any) -> Any:
+        walked.extend(folders)
+        return real(self, folders, **kwargs)
+
+    monkeypatch.setattr(Index, "entries", counting)
+    run("find", "ivan")  # the first pass makes the views
+    walked.clear()
+    assert [c["id"] for c in json.loads(run("find", "olga", "--json").stdout)] == ["ivanova"]
+    assert walked == ["cards", "days/20"]  # cards/ holds a card that cannot be read: reported each time
+    walked.clear()
+    later = filled / "months/02/later.md"
+    later.write_text(card_text("Later Olga", "2027-02-01"))  # typed by hand: the folder changed
+    assert sorted(c["id"] for c in json.loads(run("find", "olga", "--json").stdout)) == ["ivanova", "later"]
+    assert "months/02" in walked
+    (filled / "days/20/extra.md").write_text("---\nname: [Olga\n---\n")  # unreadable: reported
+    shown = run("find", "nobody-has-this")
+    assert "days/20/extra.md" in shown.stdout + shown.stderr
+    phone = run("find", "+7 495 1", "--json")
+    assert [c["id"] for c in json.loads(phone.stdout)] == ["ivan"]
+
+
 # --------------------------------------------------------------------------- the birthday line's view
 
 

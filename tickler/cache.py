@@ -335,6 +335,78 @@ class Index:
                 self._save(self._cache_file(folder), fresh)
             if changed or fresh.keys() != cached.keys() or not os.path.exists(self._birthday_file(folder)):
                 self._save_birthdays(folder, fresh)
+            if changed or fresh.keys() != cached.keys() or not os.path.exists(self._search_file(folder)):
+                self._save_search(folder, fresh)
+
+    # ------------------------------------------------------------------ searching
+
+    def _search_file(self, folder: str) -> str:
+        return f"{self.state}/search/{folder.replace('/', '-')}.v{VERSION}"
+
+    def _save_search(self, folder: str, cards: dict[str, tuple[Any, ...]]) -> None:
+        """The folder's search texts and phones, each run together into one string, with the state
+        of every file: ``search`` asks them before going through the folder card by card."""
+        stamps, texts, phones, errors = {}, [], [], False
+        for name, hit in cards.items():
+            stamps[name] = (hit[0], hit[1])
+            encoded = hit[2]
+            if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok":
+                texts.append(encoded[4])
+                phones.append(encoded[5])
+            else:
+                errors = True
+        kept = {"stamps": stamps, "text": "\x00".join(texts), "phones": "\x00".join(phones), "errors": errors}
+        self._save(self._search_file(folder), kept)
+
+    def search(
+        self, folders: tuple[str, ...] | list[str], wanted: str, phone: tuple[str, str] | None, *, rows: bool
+    ) -> Iterator[Entry]:
+        """The entries of the cards ``matching_text(wanted, phone)`` accepts, and of every card
+        that cannot be read. A folder whose files are all as the search side file saw them, and
+        whose run-together texts hold no match, is passed over without a card-by-card walk: a
+        ``stat`` of each file and one string search decide it."""
+        matcher = matching_text(wanted, phone)
+        for folder in folders:
+            if self._could_match(folder, wanted, phone):
+                yield from self.entries([folder], only=matcher, rows=matcher if rows else None)
+
+    def _could_match(self, folder: str, wanted: str, phone: tuple[str, str] | None) -> bool:
+        kept = self._load(self._search_file(folder))
+        stamps, text, phones = kept.get("stamps"), kept.get("text"), kept.get("phones")
+        if (
+            type(stamps) is not dict
+            or type(text) is not str
+            or type(phones) is not str
+            or kept.get("errors") is not False  # a card that cannot be read: the walk reports it
+            or linked_folder(self.root, folder)
+        ):
+            return True
+        if wanted in text:
+            return True  # the walk looks at each file anyway
+        if phone is not None:
+            digits, national = phone
+            if digits in phones or (national and national in phones):
+                return True
+        try:
+            listing = os.scandir(f"{self.root}/{folder}")
+        except (FileNotFoundError, NotADirectoryError):
+            return False
+        seen = 0
+        with listing:  # no match in what was seen: is every file still as it was seen?
+            for entry in listing:
+                name = entry.name
+                if name[0] == "." or not name.endswith(".md"):
+                    continue
+                if not entry.is_file(follow_symlinks=False):
+                    return True  # a link, a folder, a pipe: the walk reports it
+                try:
+                    info = entry.stat(follow_symlinks=False)
+                except OSError:
+                    return True
+                if stamps.get(name) != (info.st_mtime_ns, info.st_size):
+                    return True  # new or changed since
+                seen += 1
+        return seen != len(stamps)  # a card removed since: the walk brings the view up to date
 
     # ------------------------------------------------------------------ the birthday view
 

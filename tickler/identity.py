@@ -10,10 +10,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .card import Card
 from .names import fold
+
+if TYPE_CHECKING:
+    from .card import Card
 
 _NON_DIGITS = re.compile(r"\D+")
 MIN_DIGITS = 5  # fewer digits are an extension or a typo, never a customer's number

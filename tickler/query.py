@@ -109,13 +109,12 @@ def find(binder: Binder, query: str, *, full: bool = False) -> Listing:
     wanted = fold(query.strip())
     if not wanted:
         return Listing([], [], [])
-    from .cache import matching_text
     from .identity import phone_query
 
-    matches = matching_text(wanted, phone_query(query, binder.settings.region))
+    phone = phone_query(query, binder.settings.region)
     found: list[Entry] = []
     problems: list[TicklerError] = []
-    for entry in binder.index(only=matches, rows=None if full else matches):
+    for entry in binder.index_store().search(CARD_FOLDERS, wanted, phone, rows=not full):
         if entry.error is not None:
             problems.append(entry.error)
         else:
