@@ -302,3 +302,99 @@ def test_a_birthday_changed_by_hand(filled: Path, run: Run) -> None:
     assert "Later" not in run("today", "--all").stdout  # not seen yet
     run("check")  # as roll, find, the reports, sync and watch do, it goes through every folder
     assert "Later (Thu 26 Nov)" in run("today", "--all").stdout
+
+
+# --------------------------------------------------------------------------- the reports' ledger
+
+REPORTS = [
+    ("report", "pareto", "--all-time", "--json"),
+    ("report", "lapsed", "--json"),
+    ("report", "segments", "--json"),
+    ("report", "segments", "--matrix", "--json"),
+    ("report", "activity", "--since", "2020-01-01", "--json"),
+    ("report", "pareto", "--all-time"),  # the text forms come from the ledger alone
+    ("report", "segments"),
+    ("report", "activity", "--since", "2020-01-01"),
+]
+
+
+@pytest.fixture
+def buyers(filled: Path) -> Path:
+    log = (
+        "## Log\n- 2025-01-10 purchase 1200: boxes\n- 2025-06-01 purchase 800: more\n"
+        "- 2026-10-01 14:30 purchase 300.50: fewer\n- not an entry\n- 2026-11-02 call: thanked\n"
+    )
+    extra = "owner: anna\ntags: [vip]\ncadence: letter every 3 months"
+    write_card(filled, "days/25", "bea", card_text("Bea Buyer", "2026-11-25", extra, log))
+    log = "## Log\n- 2024-02-01 purchase 500: once\n- 2024-05-01 purchase 400: twice\n- 2024-08-01 call: no\n"
+    write_card(filled, "cards", "lars", card_text("Lars Lapsed", None, "owner: boris", log))
+    return filled
+
+
+def report_answers(run: Run) -> list[tuple[str, str]]:
+    return [(r.stdout, r.stderr) for r in (run(*q) for q in REPORTS)]
+
+
+def ledger_files(root: Path) -> list[Path]:
+    return sorted((root / ".tickler" / "cache" / "ledger").glob("*"))
+
+
+def test_reports_are_the_same_from_the_ledger_and_without_it(buyers: Path, run: Run) -> None:
+    cold = report_answers(run)
+    assert "Bea Buyer" in cold[0][0] and "Lars Lapsed" in cold[1][0]
+    assert "days/25/bea.md:" in cold[0][1]  # the malformed Log line is named, warm or cold
+    assert ledger_files(buyers), "the reports keep a ledger"
+    assert report_answers(run) == cold
+    shutil.rmtree(buyers / ".tickler")
+    assert report_answers(run) == cold
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda hit: (hit[0], hit[1], ("ok", 42)),  # a shape never written
+        lambda hit: (hit[0], hit[1], ("ok", "Name", None, None, "not tags", None, (), ())),
+        lambda hit: (hit[0], hit[1] + 1, hit[2]),  # another file state
+        lambda hit: "ok",
+    ],
+)
+def test_a_damaged_ledger_is_read_again(buyers: Path, run: Run, damage: Callable[..., object]) -> None:
+    cold = report_answers(run)
+    for path in ledger_files(buyers):
+        data = read_cache(path)
+        data["cards"] = {name: damage(hit) for name, hit in data["cards"].items()}
+        write_cache(path, data)
+    assert report_answers(run) == cold
+    for path in ledger_files(buyers):
+        path.write_bytes(b"garbage")
+    assert report_answers(run) == cold
+
+
+def test_reports_follow_a_log_edited_by_hand(buyers: Path, run: Run) -> None:
+    run("report", "pareto", "--all-time")
+    card = buyers / "cards/lars.md"
+    card.write_text(card.read_text() + "- 2026-11-20 purchase 99000: a big order\n")
+    ranked = json.loads(run("report", "pareto", "--all-time", "--json").stdout)
+    assert ranked[0]["id"] == "lars" and ranked[0]["value"] == 99900.0
+    assert all(c["id"] != "lars" for c in json.loads(run("report", "lapsed", "--json").stdout))
+
+
+def test_a_warm_report_reads_no_card(buyers: Path, run: Run, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The text reports read each card once to make the ledger, then not at all while the files
+    are unchanged; --json reads the cards it lists, for their every field."""
+    import tickler.cache
+
+    reads: list[str] = []
+    real = tickler.cache.read_card_text
+
+    def counting(path: Any, rel: str) -> str:
+        reads.append(rel)
+        return real(path, rel)
+
+    monkeypatch.setattr(tickler.cache, "read_card_text", counting)
+    run("report", "segments")
+    assert "days/25/bea.md" in reads
+    reads.clear()
+    assert "Bea Buyer" in run("report", "segments").stdout
+    assert "Bea Buyer" in run("report", "pareto", "--all-time").stdout
+    assert reads == []

@@ -296,3 +296,27 @@ def test_any_text_is_a_card_or_a_card_error(head: str, middle: str, tail: str) -
         assert str(exc).startswith("days/23/x.md")
     else:
         assert isinstance(card.name, str) and card.name.strip()
+
+
+def test_values_written_without_the_emitter_are_what_yaml_writes() -> None:
+    """New cards' plain text values skip PyYAML's emitter (an import writes thousands): the text
+    must be exactly what the emitter writes, and read back as the same value, alone or in a list."""
+    import random
+
+    import yaml
+
+    from tickler.card.edits import yaml_scalar
+
+    def emitted(value: object) -> str:
+        out = yaml.safe_dump(value, allow_unicode=True, width=2**31, default_flow_style=True)
+        return out.removesuffix("\n...\n").removesuffix("\n")
+
+    alphabet = list("abXZ09 .@'+/()-_яЖ한é:#,[]{}!&*%?|>\"\t~=<\u00a0\u2028")
+    rng = random.Random(7)
+    values = ["Ivan Ivanov", "person00001@example.com", "ООО Ромашка", "O'Brien", "Acme (EU)", "Yes", "no"]
+    values += ["".join(rng.choice(alphabet) for _ in range(rng.randint(1, 9))) for _ in range(50_000)]
+    for value in values:
+        for written in (value, [value, "second"]):
+            text = yaml_scalar(written)
+            assert yaml.safe_load(text) == written, (written, text)
+            assert text == emitted(written), (written, text)

@@ -382,3 +382,26 @@ def test_the_new_readers_are_imported_only_by_the_commands_that_use_them(tmp_pat
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_colleagues_on_one_office_line(binder: Path, run: Run, tmp_path: Path) -> None:
+    """One phone, several people: a record goes to the card whose name it shares, whichever card
+    holds the number first, and two records for one card in one import both land on it."""
+    source = tmp_path / "office.csv"
+    source.write_text(
+        "Name,Phone,Email,Company\n"
+        "Sergey Becker,(512) 500-0252,s@becker.example,Becker GmbH\n"
+        "Emily Smirnova,(512) 500-0252,e@becker.example,Becker GmbH\n"
+        "Sergey Becker,(512) 500-0252,sergey@home.example,\n"  # the same man, a second email
+        "S. Becker,(512) 500-0252,sb@becker.example,\n"  # and a third, written another way
+    )
+    dry = run("import", "csv", str(source), "--dry-run")
+    assert "2 new, 2 updated" in dry.stderr, dry
+    import_twice(run, binder, "csv", source)
+    assert sorted(p.name for p in (binder / "cards").glob("*.md")) == [
+        "emily-smirnova.md",
+        "sergey-becker.md",
+    ]
+    sergey = fields(run, "sergey-becker")
+    assert sergey["email"] == ["s@becker.example", "sergey@home.example", "sb@becker.example"]
+    assert fields(run, "emily-smirnova")["email"] == "e@becker.example"

@@ -20,7 +20,7 @@ LAYERS = [
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
     ["card", "card.safeyaml", "card.reader", "card.edits", "card.log"],
-    ["cache"],  # the index: beside the store, never importing it
+    ["cache", "ledger"],  # the index and the reports' ledger: beside the store, never importing it
     ["binder"],  # the store
     [
         "identity",

@@ -16,6 +16,9 @@ from decimal import Decimal
 
 from .binder import Binder
 from .config import owner_matches
+from .errors import CardError
+from .layout import CARD_FOLDERS
+from .ledger import Ledger, no_cycle_collection
 
 AUTOMATIC = ("rolled", "balanced", "cadence", "reminder", "renamed", "merged")  # written by tickler
 
@@ -59,30 +62,38 @@ def activity(
 ) -> tuple[list[RepActivity], list[str]]:
     """Per rep, in order of name (the cards nobody owns last), and warnings for malformed cards
     and Log lines. Owners are one rep when they are one name or one email's local part."""
-    scan = binder.scan()
-    warnings = [str(p) for p in scan.problems]
+    with no_cycle_collection():
+        return _activity(binder, today, start, end, owner)
+
+
+def _activity(
+    binder: Binder, today: dt.date, start: dt.date, end: dt.date, owner: str | None
+) -> tuple[list[RepActivity], list[str]]:
+    warnings: list[str] = []
     reps: dict[str, RepActivity] = {}
-    for filed in scan.cards:
-        card = filed.card
-        if owner is not None and not owner_matches(card.owner, owner):
+    today_text = today.isoformat()
+    for account in Ledger(binder.index_store()).accounts(CARD_FOLDERS):
+        if isinstance(account, CardError):
+            warnings.append(str(account))
             continue
-        key = (card.owner or "").strip().casefold().split("@")[0]
-        rep = reps.setdefault(key, RepActivity(card.owner))
-        if card.owner and rep.owner and len(card.owner) < len(rep.owner):
-            rep.owner = card.owner  # one rep, named the shortest way a card names them
-        entries, bad = card.log()
-        warnings += [f"{filed.rel}:{line}: not a Log entry; skipped" for line in bad]
-        for entry in entries:
-            if not start <= entry.date <= end or entry.kind in AUTOMATIC:
+        if owner is not None and not owner_matches(account.owner, owner):
+            continue
+        key = (account.owner or "").strip().casefold().split("@")[0]
+        rep = reps.setdefault(key, RepActivity(account.owner))
+        if account.owner and rep.owner and len(account.owner) < len(rep.owner):
+            rep.owner = account.owner  # one rep, named the shortest way a card names them
+        warnings += [f"{account.rel}:{line}: not a Log entry; skipped" for line in account.bad]
+        for entry in account.entries_between(start, end):
+            if entry.kind in AUTOMATIC:
                 continue
             rep.entries[entry.kind] = rep.entries.get(entry.kind, 0) + 1
             if entry.kind == "purchase" and entry.amount is not None:
                 rep.purchases += 1
                 rep.revenue += entry.amount
-        due = card.next
-        if due is not None and due.date < today:
+        due = account.next[:10] if account.next else None
+        if due is not None and due < today_text:
             rep.overdue += 1
-        elif due is not None and due.date == today:
+        elif due == today_text:
             rep.due_today += 1
     ordered = sorted(reps.items(), key=lambda kv: (kv[0] == "", kv[0]))
     return [rep for _, rep in ordered], warnings

@@ -12,12 +12,12 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from .config import Settings, load_settings
 from .dates import Due
 from .errors import AmbiguousCard, BinderNotFound, CardError, CardNotFound, TicklerError
-from .fsutil import atomic_move, atomic_write, batch_dir_syncs, binder_lock, read_card_text
+from .fsutil import WriteBehind, atomic_move, atomic_write, batch_dir_syncs, binder_lock, read_card_text
 from .layout import (
     CARD_FOLDERS,
     CARD_SUFFIX,
@@ -117,6 +117,13 @@ class Binder:
         self._tx: Transaction | None = None
         self._dirty: set[str] = set()  # card folders changed under the lock: indexed again at its end
         self._moves: list[tuple[str, str, str]] = []  # (from folder, to folder, file) renamed
+        # Cards this change wrote, as (mtime_ns, size, card) by (folder, file): indexed at its end
+        # without being read again, while the file is still as written.
+        self._written: dict[tuple[str, str], tuple[int, int, Card]] = {}
+        self._behind: WriteBehind | None = None  # new cards being written (create(later=True))
+        self._behind_cards: dict[tuple[str, str], Card] = {}
+        self._failed: dict[str, TicklerError] = {}  # card id -> why its later write failed
+        self._dividers: set[str] = set()  # dividers made or found under the current lock
         self._index: Index | None = None
 
     # ------------------------------------------------------------------ paths
@@ -136,10 +143,14 @@ class Binder:
     def divider(self, folder: str) -> Path:
         """The folder ``folder`` (``days/05``), made when missing. Never a symbolic link: tickler
         does not write through one, so no card can land outside the binder."""
+        path = self.root / folder
+        if folder in self._dividers:  # made (and checked) already in this change
+            return path
         if linked_folder(self.root, folder):
             raise TicklerError(f"{folder}/ is a symbolic link; tickler never writes through one")
-        path = self.root / folder
         path.mkdir(parents=True, exist_ok=True)
+        if self._tx is not None:
+            self._dividers.add(folder)
         return path
 
     def lock(self) -> AbstractContextManager[None]:
@@ -162,7 +173,13 @@ class Binder:
             self._tx = tx
             try:
                 with batch_dir_syncs():
-                    yield tx
+                    try:
+                        yield tx
+                    finally:
+                        self._settle()  # (the folders' syncs and the commit come after every write)
+                failed, self._failed = self._failed, {}
+                if failed:  # a new card the command did not ask after (import does): say so
+                    raise next(iter(failed.values()))
             finally:
                 self._tx = outer
                 try:
@@ -223,13 +240,41 @@ class Binder:
         the birthday view shows what the change wrote. The files stay the truth either way."""
         folders = sorted(f for f in self._dirty if f in _CARD_FOLDER_SET)
         moves, self._moves, self._dirty = self._moves, [], set()
+        written, self._written = self._written, {}
+        self._dividers = set()
         if not folders:
             return
         index = self.index_store()
         with suppress(OSError):
             index.transfer(moves)
-            for _ in index.entries(folders):
+            for _ in index.entries(folders, known=written):
                 pass
+
+    def settle(self) -> dict[str, TicklerError]:
+        """Wait for the new cards ``create(later=True)`` is writing; the ids of those whose write
+        failed (their files were not made), with the error."""
+        self._settle()
+        failed, self._failed = self._failed, {}
+        return failed
+
+    def _settle(self) -> None:
+        behind, self._behind = self._behind, None
+        if behind is None:
+            return
+        cards, self._behind_cards = self._behind_cards, {}
+        for key, outcome in behind.settle():
+            folder, card_id = cast(tuple[str, str], key)
+            if isinstance(outcome, TicklerError):
+                self._failed[card_id] = outcome
+            else:
+                mtime, size = outcome
+                self._written[(folder, card_id + CARD_SUFFIX)] = (mtime, size, cards[(folder, card_id)])
+
+    def _wrote(self, folder: str, card_id: str, path: Path, card: Card) -> None:
+        if self._tx is not None:
+            with suppress(OSError):
+                info = path.stat()
+                self._written[(folder, card_id + CARD_SUFFIX)] = (info.st_mtime_ns, info.st_size, card)
 
     def commit(self, tx: Transaction) -> None:
         """Commit a change's paths when the binder is a git repository with autocommit on."""
@@ -254,6 +299,7 @@ class Binder:
 
     def card_files(self, folders: Iterable[str] = CARD_FOLDERS) -> Iterator[tuple[str, str, Path]]:
         """(folder, id, path) of every card file in ``folders``; never follows a symlink."""
+        self._settle()
         for folder in folders:
             if linked_folder(self.root, folder):
                 continue
@@ -268,6 +314,7 @@ class Binder:
                 yield folder, name[: -len(CARD_SUFFIX)], Path(entry.path)
 
     def load(self, folder: str, card_id: str) -> Filed:
+        self._settle()
         path = self.path_of(folder, card_id)
         rel = self.rel(path)
         try:
@@ -380,29 +427,44 @@ class Binder:
         card exactly once: old text, or new text (possibly still in the old folder, which ``check
         --fix`` or ``roll`` refiles).
         """
+        self._settle()
         path = self.path_of(filed.folder, filed.id)
         if card.text != filed.card.text:
             self.touch(path)
             atomic_write(path, card.text.encode("utf-8"))
+            self._wrote(filed.folder, filed.id, path, card)
         target = location_for(card.next, today)
         if target != filed.folder:
             self.divider(target)
             self.touch(path, self.path_of(target, filed.id))
             atomic_move(path, self.path_of(target, filed.id))
             self.moved(filed.folder, target, filed.id)
+            known = self._written.pop((filed.folder, filed.id + CARD_SUFFIX), None)
+            if known is not None:
+                self._written[(target, filed.id + CARD_SUFFIX)] = known
         return Filed(filed.id, target, card)
 
-    def create(self, card: Card, today: dt.date, *, card_id: str | None = None) -> Filed:
+    def create(self, card: Card, today: dt.date, *, card_id: str | None = None, later: bool = False) -> Filed:
         """Write a new card where the filing rule says, under ``card_id`` or a new id made from
-        its name; never over an existing file."""
+        its name; never over an existing file. With ``later`` (inside ``changing``), the write is
+        handed to a writer thread: ``settle`` says which failed, and any other use of the binder
+        waits for them first."""
         card_id = card_id or self.unique_id(card.name)
         folder = location_for(card.next, today)
         self.divider(folder)
         path = self.path_of(folder, card_id)
-        if path.exists():
+        if path.exists() or (folder, card_id) in self._behind_cards:
             raise TicklerError(f"{self.rel(path)} already exists")
         self.touch(path)
-        atomic_write(path, card.text.encode("utf-8"))
+        if later and self._tx is not None:
+            if self._behind is None:
+                self._behind = WriteBehind()
+            self._behind_cards[(folder, card_id)] = card
+            self._behind.write((folder, card_id), path, card.text.encode("utf-8"))
+        else:
+            self._settle()
+            atomic_write(path, card.text.encode("utf-8"))
+            self._wrote(folder, card_id, path, card)
         return Filed(card_id, folder, card)
 
     def taken_ids(self) -> set[str]:

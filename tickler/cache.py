@@ -112,21 +112,24 @@ class Summary:
                         plus = "+" if number.startswith("+") else ""
                         phones.append(plus + _NON_DIGITS.sub("", number))
         birthday = card.get("birthday")
-        written = card.fields.get("next")
-        if isinstance(written, str) and _PLAIN_DATE.fullmatch(written):
-            due_text: str | None = written  # checked by Card.parse, and already in the normal form
-        else:
-            due = card.next
-            due_text = str(due) if due is not None else None
         return cls(
             card.name,
-            due_text,
+            next_text(card),
             card.owner,
             fold("\n".join(texts)),  # (a line break folds to itself and joins nothing)
             " ".join(phones),
             birthday if isinstance(birthday, str) else None,
             row_of(card) if with_row else None,
         )
+
+
+def next_text(card: Card) -> str | None:
+    """The card's ``next`` in the normal form the cache keeps: YYYY-MM-DD[ HH:MM[:SS]]."""
+    written = card.fields.get("next")
+    if isinstance(written, str) and _PLAIN_DATE.fullmatch(written):
+        return written  # checked by Card.parse, and already in the normal form
+    due = card.next
+    return str(due) if due is not None else None
 
 
 class Entry(NamedTuple):
@@ -137,7 +140,7 @@ class Entry(NamedTuple):
     error: CardError | None
 
 
-def _read(path: str, rel: str) -> tuple[Card | None, CardError | None]:
+def read_card(path: str, rel: str) -> tuple[Card | None, CardError | None]:
     from .card import Card
 
     try:
@@ -162,7 +165,7 @@ class Index:
     def _text_file(self, folder: str) -> str:
         return f"{self.state}/text/{folder.replace('/', '-')}.v{TEXT_VERSION}"
 
-    def _load(self, path: str, version: int = VERSION) -> dict[str, Any]:
+    def load(self, path: str, version: int = VERSION) -> dict[str, Any]:
         if not self.use_cache:
             return {}
         try:
@@ -187,7 +190,7 @@ class Index:
             return {}
         return data["cards"]  # type: ignore[no-any-return]
 
-    def _save(self, where: str, cards: dict[str, Any], version: int = VERSION) -> None:
+    def save(self, where: str, cards: dict[str, Any], version: int = VERSION) -> None:
         if not self.use_cache:
             return
         payload = marshal.dumps({"version": version, "cards": cards})
@@ -219,7 +222,7 @@ class Index:
             except (FileNotFoundError, NotADirectoryError):
                 continue
             store = self._text_file(folder)
-            cached = self._load(store, TEXT_VERSION)
+            cached = self.load(store, TEXT_VERSION)
             fresh: dict[str, tuple[Any, ...]] = {}
             changed = False
             for entry in listing:
@@ -251,7 +254,7 @@ class Index:
                 if all(word in text for word in words):
                     yield folder, name[:-3], None
             if changed or fresh.keys() != cached.keys():
-                self._save(store, fresh, TEXT_VERSION)
+                self.save(store, fresh, TEXT_VERSION)
 
     def entries(
         self,
@@ -259,9 +262,12 @@ class Index:
         *,
         only: Filter | None = None,
         rows: Filter | None = None,
+        known: dict[tuple[str, str], tuple[int, int, Card]] | None = None,
     ) -> Iterator[Entry]:
         """The entries folder by folder, as they are made: a caller that goes through them once
-        never holds more than a folder's worth in memory.
+        never holds more than a folder's worth in memory. ``known`` holds cards the caller has
+        just written, by (folder, file name), with the mtime and size they were written with: a
+        file still in that state is not read again.
 
         With ``only`` (``matching_text``, ``with_birthday``, ``due_within``), a readable card is
         yielded only when the filter accepts its cached summary; the filter is asked before any
@@ -280,7 +286,7 @@ class Index:
                     listing.sort(key=lambda e: e.name)
             except (FileNotFoundError, NotADirectoryError):
                 continue
-            cached = self._load(self._cache_file(folder))
+            cached = self.load(self._cache_file(folder))
             fresh: dict[str, tuple[Any, ...]] = {}
             changed = False
             for entry in listing:
@@ -310,7 +316,11 @@ class Index:
                 rel, card_id = f"{folder}/{name}", name[:-3]
                 card, error = None, None
                 if encoded is None:
-                    card, error = _read(entry.path, rel)
+                    seen = known.get((folder, name)) if known else None
+                    if seen is not None and seen[0] == mtime and seen[1] == size:
+                        card, error = seen[2], None
+                    else:
+                        card, error = read_card(entry.path, rel)
                     encoded = _encode(Summary.of(card_id, card) if card else None, error)
                     skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     hit = (mtime, size, encoded)
@@ -323,7 +333,7 @@ class Index:
                     rows is not None and encoded[0] == "ok" and encoded[7] is None and rows(encoded)
                 ):  # a shape this version never writes, or a row wanted for the first time
                     if card is None and error is None:  # not read yet in this pass
-                        card, error = _read(entry.path, rel)
+                        card, error = read_card(entry.path, rel)
                     summary = Summary.of(card_id, card, with_row=rows is not None) if card else None
                     encoded = _encode(summary, error)
                     decoded = _decode(encoded, rel)
@@ -332,7 +342,7 @@ class Index:
                     changed = True
                 yield Entry(folder, card_id, entry.path, *decoded)
             if changed or fresh.keys() != cached.keys():
-                self._save(self._cache_file(folder), fresh)
+                self.save(self._cache_file(folder), fresh)
             if changed or fresh.keys() != cached.keys() or not os.path.exists(self._birthday_file(folder)):
                 self._save_birthdays(folder, fresh)
             if changed or fresh.keys() != cached.keys() or not os.path.exists(self._search_file(folder)):
@@ -356,7 +366,7 @@ class Index:
             else:
                 errors = True
         kept = {"stamps": stamps, "text": "\x00".join(texts), "phones": "\x00".join(phones), "errors": errors}
-        self._save(self._search_file(folder), kept)
+        self.save(self._search_file(folder), kept)
 
     def search(
         self, folders: tuple[str, ...] | list[str], wanted: str, phone: tuple[str, str] | None, *, rows: bool
@@ -371,7 +381,7 @@ class Index:
                 yield from self.entries([folder], only=matcher, rows=matcher if rows else None)
 
     def _could_match(self, folder: str, wanted: str, phone: tuple[str, str] | None) -> bool:
-        kept = self._load(self._search_file(folder))
+        kept = self.load(self._search_file(folder))
         stamps, text, phones = kept.get("stamps"), kept.get("text"), kept.get("phones")
         if (
             type(stamps) is not dict
@@ -421,13 +431,13 @@ class Index:
             encoded = hit[2]
             if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok" and encoded[6] is not None:
                 found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6]))
-        self._save(self._birthday_file(folder), {"birthdays": found})
+        self.save(self._birthday_file(folder), {"birthdays": found})
 
     def birthdays_seen(self, folder: str) -> list[tuple[str, int, int, str, str | None, str]] | None:
         """The folder's cards with a birthday as tickler last saw them when it went through the
         folder (every command that changes it, and roll, check, find, sync, watch do); None when it
         has not been seen yet."""
-        kept = self._load(self._birthday_file(folder))
+        kept = self.load(self._birthday_file(folder))
         found = kept.get("birthdays") if kept else None
         if not isinstance(found, list):
             return None
@@ -445,13 +455,13 @@ class Index:
         for source, target, _ in moves:
             for folder in (source, target):
                 if folder not in by_folder:
-                    by_folder[folder] = self._load(self._cache_file(folder))
+                    by_folder[folder] = self.load(self._cache_file(folder))
         for source, target, name in moves:
             hit = by_folder[source].pop(name, None)
             if hit is not None:
                 by_folder[target][name] = hit
         for folder, cards in by_folder.items():
-            self._save(self._cache_file(folder), cards)
+            self.save(self._cache_file(folder), cards)
 
 
 Filter = Callable[[tuple[Any, ...]], bool]  # asked of a cached ("ok", ...) entry

@@ -13,6 +13,7 @@ import stat
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 from .errors import CardError, LockBusy, TicklerError
 
@@ -79,15 +80,19 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
     tmp = Path(tmp_name)
     try:
         with os.fdopen(fd, "wb") as handle:
+            with contextlib.suppress(OSError):  # the old file's mode, or a new file's usual one
+                try:
+                    mode = os.stat(path).st_mode & 0o7777
+                except FileNotFoundError:
+                    mode = 0o666 & ~_umask()
+                if hasattr(os, "fchmod"):
+                    os.fchmod(handle.fileno(), mode)
+                else:  # (Windows before Python 3.13)
+                    os.chmod(tmp, mode)
             handle.write(data)
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        with contextlib.suppress(OSError):
-            if path.exists():
-                os.chmod(tmp, path.stat().st_mode & 0o7777)
-            else:
-                os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):
@@ -97,10 +102,15 @@ def atomic_write(path: Path, data: bytes, *, durable: bool = True) -> None:
         _fsync_dir(folder)
 
 
+_UMASK: list[int] = []  # read once: reading it means setting it, which must not race a writer thread
+
+
 def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+    if not _UMASK:
+        mask = os.umask(0)
+        os.umask(mask)
+        _UMASK.append(mask)
+    return _UMASK[0]
 
 
 def atomic_move(src: Path, dst: Path) -> None:
@@ -194,3 +204,53 @@ def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1) from None
+
+
+class WriteBehind:
+    """Card writes handed to a few threads, for a command that writes thousands of new cards
+    (``import``): each write is still ``atomic_write`` (temp file, fsync, rename), but the waits
+    on the disk overlap each other and the work of making the next card.
+
+    ``write`` returns at once; ``settle`` waits for every write given so far and returns the
+    keys whose write failed, with the error (their files were not made). At most ``depth``
+    writes are in flight, so the texts waiting to be written never pile up."""
+
+    def __init__(self, threads: int = 2, depth: int = 256):
+        from collections import deque
+        from concurrent.futures import ThreadPoolExecutor
+
+        _umask()  # read before any thread writes (reading the umask sets it for a moment)
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="tickler-write")
+        self._flying: deque[tuple[object, Any]] = deque()
+        self._depth = depth
+        self.done: list[tuple[object, tuple[int, int] | TicklerError]] = []
+
+    def write(self, key: object, path: Path, data: bytes) -> None:
+        while len(self._flying) >= self._depth:
+            self._finish_one()
+        self._flying.append((key, self._pool.submit(_write_and_stat, path, data)))
+
+    def _finish_one(self) -> None:
+        key, future = self._flying.popleft()
+        try:
+            self.done.append((key, future.result()))
+        except TicklerError as exc:
+            self.done.append((key, exc))
+
+    def settle(self) -> list[tuple[object, tuple[int, int] | TicklerError]]:
+        """Every write's outcome, in the order given: (mtime_ns, size) of the file written, or
+        the error; the threads then end."""
+        while self._flying:
+            self._finish_one()
+        self._pool.shutdown()
+        done, self.done = self.done, []
+        return done
+
+
+def _write_and_stat(path: Path, data: bytes) -> tuple[int, int]:
+    atomic_write(path, data)
+    try:
+        info = path.stat()
+    except OSError:
+        return (0, -1)  # (never an entry's stamp: the index reads the card again)
+    return (info.st_mtime_ns, info.st_size)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -21,6 +22,11 @@ from .errors import TicklerError
 
 class GitError(TicklerError):
     pass
+
+
+BULK = 200  # from this many files on, a commit's contents go into one pack (Repo._packed)
+# Attributes under which git stores a file's content other than byte for byte.
+_CONTENT_ATTRS = ("filter", "text", "eol", "crlf", "ident", "working-tree-encoding")
 
 
 @dataclass(frozen=True)
@@ -107,7 +113,11 @@ class Repo:
                 self.run("read-tree", parent, env=env)
             else:
                 self.run("read-tree", "--empty", env=env)
-            self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, env=env)
+            packed = self._packed(repo_paths, Path(tmp)) if len(repo_paths) >= BULK else None
+            if packed is not None:
+                self.run("update-index", "-z", "--index-info", stdin=packed, env=env)
+            else:
+                self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, env=env)
             tree = self.run("write-tree", env=env).stdout.decode().strip()
         if parent and tree == self.text("rev-parse", f"{parent}^{{tree}}").strip():
             return None
@@ -127,6 +137,42 @@ class Repo:
         # every index entry, which takes minutes for a roll of thousands in a big binder.)
         self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
         return commit
+
+    def _packed(self, repo_paths: list[str], tmp: Path) -> bytes | None:
+        """For a commit of thousands of files: their contents written into one pack by ``git
+        fast-import`` (``update-index --add`` writes a loose object file for each, several times
+        slower), and the ``update-index -z --index-info`` lines that stage them. None (stage the
+        usual way) when git would not store a file byte for byte (a filter or end-of-line
+        conversion applies) or one is not a plain file."""
+        if self.text("config", "--get", "core.autocrlf", check=False).strip().lower() in ("true", "input"):
+            return None
+        listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
+        attrs = self.run("check-attr", "-z", "--stdin", *_CONTENT_ATTRS, stdin=listing).stdout.split(b"\0")
+        if any(value not in (b"unspecified", b"") for value in attrs[2::3]):
+            return None
+        zeros = "0" * (64 if self.text("rev-parse", "--show-object-format").strip() == "sha256" else 40)
+        stream, staged = bytearray(), []
+        for number, path in enumerate(repo_paths, 1):
+            full = self.top / path
+            try:
+                info = full.lstat()
+            except FileNotFoundError:
+                staged.append((0, path))  # gone: out of the commit
+                continue
+            if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o111:
+                return None
+            data = full.read_bytes()
+            stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data)) + data + b"\n"
+            staged.append((number, path))
+        marks_file = tmp / "marks"
+        stream += b"done\n"
+        self.run("fast-import", "--quiet", "--done", f"--export-marks={marks_file}", stdin=bytes(stream))
+        marks = dict(line.split(" ", 1) for line in marks_file.read_text().splitlines())
+        lines = [
+            f"100644 {marks[f':{number}']}\t{path}\0" if number else f"0 {zeros}\t{path}\0"
+            for number, path in staged
+        ]
+        return "".join(lines).encode("utf-8")
 
     def reflog(self) -> list[tuple[str, str]]:
         """(commit, subject) of HEAD's moves in this clone, newest first: the commits made here

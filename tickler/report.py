@@ -12,22 +12,43 @@ import statistics
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from .binder import Binder, Filed
-from .card import LogEntry
+from .card.log import LogEntry
 from .config import Cadence, Settings, parse_cadence
 from .dates import add_months
+from .errors import CardError
+from .ledger import no_cycle_collection
+
+if TYPE_CHECKING:
+    from .ledger import Account
 
 SEGMENTS = ("loyal regulars", "regulars", "infrequent big spenders", "infrequent light buyers", "lapsed")
 STAGES = ("lost", "VIP", "newcomers", "one-time buyers", "growing", "steady")
 BOOKKEEPING = ("rolled", "balanced", "moved", "handover", "renamed", "cadence", "reminder", "note", "merged")
 
 
-@dataclass(frozen=True)
 class Customer:
-    filed: Filed
-    purchases: tuple[LogEntry, ...]  # in date order
-    entries: tuple[LogEntry, ...]
+    """A card's account (``ledger.Account``) with its purchases picked out, in date order."""
+
+    __slots__ = ("account", "purchases")
+
+    def __init__(self, account: Account):
+        self.account = account
+        self.purchases = account.purchases()
+
+    @property
+    def id(self) -> str:
+        return self.account.id
+
+    @property
+    def name(self) -> str:
+        return self.account.name
+
+    @property
+    def entries(self) -> tuple[LogEntry, ...]:
+        return self.account.entries
 
     @property
     def first_purchase(self) -> dt.date | None:
@@ -44,32 +65,45 @@ class Customer:
         return sum(1 for p in self.purchases if start <= p.date <= end)
 
     def last_contact(self, kind: str) -> LogEntry | None:
-        found = [e for e in self.entries if e.kind == kind]
+        found = [e for e in self.account.entries if e.kind == kind]
         return found[-1] if found else None
 
 
 def customers(binder: Binder, owner: str | None = None) -> tuple[list[Customer], list[str]]:
-    """Every card as a customer, with warnings for malformed Log lines (which are skipped)."""
+    """Every card as a customer, from the ledger (each card read only when it changed since the
+    ledger saw it), with warnings for unreadable cards and malformed Log lines (skipped)."""
     from .config import owner_matches
+    from .layout import CARD_FOLDERS
+    from .ledger import Ledger
 
-    scan = binder.scan()
-    cards = [f for f in scan.cards if not owner or owner_matches(f.card.owner, owner)]
-    found, warnings = customers_from(cards)
-    return found, [str(p) for p in scan.problems] + warnings
+    found: list[Customer] = []
+    warnings: list[str] = []
+    for account in Ledger(binder.index_store()).accounts(CARD_FOLDERS):
+        if isinstance(account, CardError):
+            warnings.append(str(account))
+        elif not owner or owner_matches(account.owner, owner):
+            warnings += _bad_lines(account)
+            found.append(Customer(account))
+    return found, warnings
 
 
 def customers_from(cards: Iterable[Filed]) -> tuple[list[Customer], list[str]]:
+    """Cards already read as customers, with warnings for malformed Log lines (skipped)."""
+    from .ledger import account_of
+
     found, warnings = [], []
     for filed in cards:
-        entries, bad = filed.card.log()
-        for line in bad:
-            warnings.append(
-                f"{filed.rel}:{line}: not a Log entry (- YYYY-MM-DD [HH:MM] KIND[ AMOUNT]: text); skipped"
-            )
-        ordered = tuple(sorted(entries, key=lambda e: e.sort_key))
-        purchases = tuple(e for e in ordered if e.kind == "purchase" and e.amount is not None)
-        found.append(Customer(filed, purchases, ordered))
+        account = account_of(filed.folder, filed.id, filed.card)
+        warnings += _bad_lines(account)
+        found.append(Customer(account))
     return found, warnings
+
+
+def _bad_lines(account: Account) -> list[str]:
+    return [
+        f"{account.rel}:{line}: not a Log entry (- YYYY-MM-DD [HH:MM] KIND[ AMOUNT]: text); skipped"
+        for line in account.bad
+    ]
 
 
 def year_before(today: dt.date) -> dt.date:
@@ -90,9 +124,7 @@ def pareto(found: Iterable[Customer], start: dt.date, end: dt.date) -> list[Rank
     """Customers who bought from ``start`` to ``end``, best first: the top 20% (``top``), the next
     40% (``middle``), the rest. Counts round up, so one customer alone is ``top``."""
     valued = [(c, c.value(start, end)) for c in found]
-    ranked = sorted(
-        ((c, v) for c, v in valued if v > 0), key=lambda cv: (-cv[1], cv[0].filed.card.name.casefold())
-    )
+    ranked = sorted(((c, v) for c, v in valued if v > 0), key=lambda cv: (-cv[1], cv[0].name.casefold()))
     top, middle = math.ceil(len(ranked) * 0.2), math.ceil(len(ranked) * 0.6)
     return [
         Ranked(c, v, "top" if i < top else "middle" if i < middle else "rest")
@@ -160,7 +192,7 @@ def lapsed(found: Iterable[Customer], today: dt.date, settings: Settings) -> lis
                 )
         if reasons:
             out.append(Lapsed(customer, tuple(reasons)))
-    return sorted(out, key=lambda lp: (lp.customer.last_purchase, lp.customer.filed.card.name.casefold()))
+    return sorted(out, key=lambda lp: (lp.customer.last_purchase, lp.customer.name.casefold()))
 
 
 # --------------------------------------------------------------------------- segments
@@ -209,14 +241,14 @@ def segments(found: list[Customer], today: dt.date, settings: Settings) -> list[
         segment = segment_of(customer, today, settings, line)
         if segment is not None:
             out.append((customer, segment))
-    return sorted(out, key=lambda cs: (SEGMENTS.index(cs[1]), cs[0].filed.card.name.casefold()))
+    return sorted(out, key=lambda cs: (SEGMENTS.index(cs[1]), cs[0].name.casefold()))
 
 
 def stages(found: list[Customer], today: dt.date, settings: Settings) -> list[tuple[Customer, str]]:
     """The sales-side lifecycle, first match wins: lost (lapsed), VIP (top 20% of the last 12
     months), newcomers (first purchase in the last 3 months), one-time buyers, growing (bought over
     a quarter more than the year before), steady."""
-    vip = {r.customer.filed.id for r in pareto(found, year_before(today), today) if r.group == "top"}
+    vip = {r.customer.id for r in pareto(found, year_before(today), today) if r.group == "top"}
     out = []
     for customer in found:
         last, first = customer.last_purchase, customer.first_purchase
@@ -226,7 +258,7 @@ def stages(found: list[Customer], today: dt.date, settings: Settings) -> list[tu
         earlier = customer.value(add_months(today, -24), year_before(today) - dt.timedelta(days=1))
         if add_months(last, settings.lapsed_months) < today:
             stage = "lost"
-        elif customer.filed.id in vip:
+        elif customer.id in vip:
             stage = "VIP"
         elif first >= add_months(today, -3):
             stage = "newcomers"
@@ -237,7 +269,7 @@ def stages(found: list[Customer], today: dt.date, settings: Settings) -> list[tu
         else:
             stage = "steady"
         out.append((customer, stage))
-    return sorted(out, key=lambda cs: (STAGES.index(cs[1]), cs[0].filed.card.name.casefold()))
+    return sorted(out, key=lambda cs: (STAGES.index(cs[1]), cs[0].name.casefold()))
 
 
 # --------------------------------------------------------------------------- the reports, from a binder
@@ -247,15 +279,17 @@ def ranking(
     binder: Binder, owner: str | None, start: dt.date, end: dt.date
 ) -> tuple[list[Ranked], dict[str, tuple[int, Decimal, float]], list[str]]:
     """``report pareto``: the customers ranked, each group's share, and warnings."""
-    found, warnings = customers(binder, owner)
-    ranked = pareto(found, start, end)
-    return ranked, shares(ranked), warnings
+    with no_cycle_collection():
+        found, warnings = customers(binder, owner)
+        ranked = pareto(found, start, end)
+        return ranked, shares(ranked), warnings
 
 
 def lapsed_customers(binder: Binder, owner: str | None, today: dt.date) -> tuple[list[Lapsed], list[str]]:
     """``report lapsed``: who stopped buying or buys clearly less, and warnings."""
-    found, warnings = customers(binder, owner)
-    return lapsed(found, today, binder.settings), warnings
+    with no_cycle_collection():
+        found, warnings = customers(binder, owner)
+        return lapsed(found, today, binder.settings), warnings
 
 
 def grouping(
@@ -263,10 +297,11 @@ def grouping(
 ) -> tuple[list[tuple[Customer, str]], int, list[str]]:
     """``report segments`` (or ``--matrix``, the lifecycle stages): customers with their group, how
     many prospects have no purchase, and warnings."""
-    found, warnings = customers(binder, owner)
-    grouped = stages(found, today, binder.settings) if matrix else segments(found, today, binder.settings)
-    prospects = sum(1 for c in found if not c.purchases)
-    return grouped, prospects, warnings
+    with no_cycle_collection():
+        found, warnings = customers(binder, owner)
+        grouped = stages(found, today, binder.settings) if matrix else segments(found, today, binder.settings)
+        prospects = sum(1 for c in found if not c.purchases)
+        return grouped, prospects, warnings
 
 
 # --------------------------------------------------------------------------- keeping in touch
@@ -276,7 +311,7 @@ def grouping(
 class Contact:
     """A card ``roll`` files today: what to do and why."""
 
-    filed: Filed
+    id: str
     action: str
     entry_kind: str
     why: str
@@ -284,13 +319,13 @@ class Contact:
 
 def cadences_of(customer: Customer, segment: str | None, settings: Settings) -> tuple[Cadence, ...]:
     """The card's own ``cadence``, else its tags', else its segment's, else the default."""
-    own = customer.filed.card.get("cadence")
+    own = customer.account.cadence
     if own:
         try:
             return parse_cadence(own)
         except ValueError:
             return ()
-    by_tag = tuple(c for tag in customer.filed.card.tags for c in settings.cadence.tags.get(tag.lower(), ()))
+    by_tag = tuple(c for tag in customer.account.tags for c in settings.cadence.tags.get(tag.lower(), ()))
     if by_tag:
         return by_tag
     if segment and segment in settings.cadence.segments:
@@ -316,8 +351,8 @@ def keep_in_touch(
     repurchase = median_repurchase_days(found) if settings.repurchase_reminder else None
     planned = []
     for customer in found:
-        card = customer.filed.card
-        if card.next is not None and card.next.date <= today:
+        written = customer.account.next
+        if written is not None and written[:10] <= today.isoformat():
             continue
         segment = segment_of(customer, today, settings, line) if settings.cadence.segments else None
         best: tuple[dt.date, Contact] | None = None
@@ -328,7 +363,7 @@ def keep_in_touch(
                 continue
             since = f"last {cadence.kind} {last.date}" if last else f"no {cadence.kind} yet"
             candidate = Contact(
-                customer.filed, cadence.kind, "cadence", f"{cadence.kind} due: {cadence}, {since}"
+                customer.id, cadence.kind, "cadence", f"{cadence.kind} due: {cadence}, {since}"
             )
             if best is None or due < best[0]:
                 best = (due, candidate)
@@ -340,7 +375,7 @@ def keep_in_touch(
                 why = (
                     f"repurchase call: customers usually buy again {typical} days after their first purchase"
                 )
-                best = (due, Contact(customer.filed, "call", "reminder", why))
+                best = (due, Contact(customer.id, "call", "reminder", why))
         if best is not None:
             planned.append(best[1])
     return planned

@@ -18,14 +18,29 @@ _DATE_TEXT = re.compile(r"^\d{4}-\d{2}-\d{2}(?: \d{1,2}:\d{2}(?::\d{2})?)?$")
 _KEY = re.compile(r"^[^\s:#'\"\[\]{},&*!|>%@`-][^:#]*$")
 
 
+# Text YAML writes as it is, in a block or inside [a, b]: a letter first (so never a number, a
+# date or an indicator), then letters, digits, single spaces and a few marks that mean nothing
+# to YAML there; and not one of the words YAML reads as true, false or null. PyYAML's emitter
+# writes such text plain too (tests/test_card.py compares the two); this path only saves the
+# emitter's time when an import writes ten thousand cards.
+_PLAIN = re.compile(r"[^\W\d_](?:[\w.@'+/()-]| (?! ))*(?<! )")
+_WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
+
+
+def _plain(value: str) -> bool:
+    return _PLAIN.fullmatch(value) is not None and value.isprintable() and value.lower() not in _WORDS
+
+
 def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
     """One-line YAML for a value, as it would be typed by hand."""
     if value is None:
         return ""
     if isinstance(value, Due):
         return str(value)
-    if isinstance(value, str) and not quote and _DATE_TEXT.match(value):
+    if type(value) is str and not quote and (_DATE_TEXT.match(value) or _plain(value)):
         return value  # dates stay plain, as typed by hand; the card loader keeps them as text
+    if type(value) is list and value and all(type(v) is str and _plain(v) for v in value):
+        return "[" + ", ".join(value) + "]"
     import yaml
 
     style = quote if isinstance(value, str) and quote else None

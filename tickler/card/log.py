@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import NamedTuple
 
 from ..errors import TicklerError
 
@@ -26,8 +26,7 @@ _KIND = re.compile(r"^[^\W\d][\w-]*$")
 _AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(NamedTuple):
     date: dt.date
     time: dt.time | None
     kind: str

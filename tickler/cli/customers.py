@@ -22,8 +22,9 @@ from .common import (
 )
 
 if TYPE_CHECKING:
-    from ..binder import Filed
+    from ..binder import Binder
     from ..dates import Clock
+    from ..report import Customer
 
 room = typer.Typer(rich_markup_mode=None)
 report_app = typer.Typer(
@@ -32,18 +33,41 @@ report_app = typer.Typer(
     rich_markup_mode=None,
 )
 room.add_typer(report_app, name="report")
+
+
+@report_app.callback()
+def _reports(ctx: typer.Context) -> None:
+    """Know your customers: the best 20%, who stopped buying, segments. All from the cards' Log."""
+    from ..ledger import no_cycle_collection
+
+    # A report holds a binder's accounts (hundreds of thousands of small tuples, no cycles among
+    # them) until it has printed: the cycle collector waits until the command is done.
+    ctx.with_resource(no_cycle_collection())
+
+
 ReportOwner = Annotated[str | None, typer.Option("--owner", metavar="NAME", help="Only one rep's customers.")]
 
 
-def _rows(rows: list[tuple["Filed", dict[str, Any]]], today: dt.date, *, json_: bool, csv_: bool) -> bool:
-    """Print rows as JSON (cards with the report's keys) or CSV; False when neither was asked."""
+def _rows(
+    binder: "Binder",
+    rows: list[tuple["Customer", dict[str, Any]]],
+    today: dt.date,
+    *,
+    json_: bool,
+    csv_: bool,
+) -> bool:
+    """Print rows as JSON (cards with the report's keys) or CSV; False when neither was asked. The
+    reports work from the ledger; only these forms, which give every field, read the cards."""
     from ..render import reports
 
+    if not (json_ or csv_):
+        return False
+    cards = [(binder.load(c.account.folder, c.id), extra) for c, extra in rows]
     if json_:
-        dump_json(reports.rows_json(rows, today))
-    elif csv_:
-        sys.stdout.write(reports.rows_csv(rows))
-    return json_ or csv_
+        dump_json(reports.rows_json(cards, today))
+    else:
+        sys.stdout.write(reports.rows_csv(cards))
+    return True
 
 
 def _since(text: str, now: "Clock") -> dt.date:
@@ -75,8 +99,8 @@ def report_pareto(
     start = dt.date.min if all_time else _since(since, now) if since else add_months(now.today, -12)
     ranked, shares, warnings = ranking(binder, owner, start, now.today)
     report_problems(warnings)
-    rows = [(r.customer.filed, {"value": float(r.value), "group": r.group}) for r in ranked]
-    if not _rows(rows, now.today, json_=json_, csv_=csv_):
+    rows = [(r.customer, {"value": float(r.value), "group": r.group}) for r in ranked]
+    if not _rows(binder, rows, now.today, json_=json_, csv_=csv_):
         period = "all time" if all_time else f"{start} to {now.today}"
         echo_lines(reports.pareto(ranked, shares, period, style()))
 
@@ -113,12 +137,12 @@ def report_lapsed(
     report_problems(warnings)
     rows = [
         (
-            lp.customer.filed,
+            lp.customer,
             {"last_purchase": str(lp.customer.last_purchase), "reason": "; ".join(lp.reasons)},
         )
         for lp in lapsed
     ]
-    if _rows(rows, now.today, json_=json_, csv_=csv_):
+    if _rows(binder, rows, now.today, json_=json_, csv_=csv_):
         return
     if not lapsed:
         typer.echo("no customer has stopped buying or buys clearly less", err=True)
@@ -150,7 +174,7 @@ def report_segments(
     grouped, prospects, warnings = grouping(binder, owner, now.today, matrix=matrix)
     report_problems(warnings)
     key, order = ("stage", STAGES) if matrix else ("segment", SEGMENTS)
-    if not _rows([(c.filed, {key: group}) for c, group in grouped], now.today, json_=json_, csv_=csv_):
+    if not _rows(binder, [(c, {key: group}) for c, group in grouped], now.today, json_=json_, csv_=csv_):
         echo_lines(reports.groups(grouped, order, prospects, now.today, style()))
 
 

@@ -47,34 +47,51 @@ class ImportReport:
 
 
 class Matcher:
-    """Finds the card a record describes: by email, then by phone, then by name and company."""
+    """Finds the card a record describes: by email, then by phone, then by name and company.
+
+    One phone or email can belong to several cards (an office line shared by colleagues), so
+    each key keeps every card that has it, in the order they were met."""
 
     def __init__(self, cards: list[Filed], region: str | None):
         self.region = region
-        self.by_email: dict[str, Filed] = {}
-        self.by_phone: dict[str, Filed] = {}
-        self.by_name: dict[tuple[str, str], Filed] = {}
+        self.by_email: dict[str, list[Filed]] = {}
+        self.by_phone: dict[str, list[Filed]] = {}
+        self.by_name: dict[tuple[str, str], list[Filed]] = {}
         for filed in cards:
             self.add(filed)
 
-    def add(self, filed: Filed) -> None:
+    def _keys(self, filed: Filed) -> list[tuple[dict[Any, list[Filed]], Any]]:
         card = filed.card
-        for email in email_keys(card.get("email")):
-            self.by_email.setdefault(email, filed)
-        for phone in phone_keys(card.get("phone"), self.region):
-            self.by_phone.setdefault(phone, filed)
-        self.by_name.setdefault((fold(card.name), fold(str(card.get("company") or ""))), filed)
+        keys: list[tuple[dict[Any, list[Filed]], Any]] = []
+        keys += [(self.by_email, e) for e in email_keys(card.get("email"))]
+        keys += [(self.by_phone, p) for p in phone_keys(card.get("phone"), self.region)]
+        keys.append((self.by_name, (fold(card.name), fold(str(card.get("company") or "")))))
+        return keys
+
+    def add(self, filed: Filed) -> None:
+        for table, key in self._keys(filed):
+            table.setdefault(key, []).append(filed)
+
+    def replace(self, old: Filed, new: Filed) -> None:
+        """``old`` was saved as ``new``: later records find the card as it is now (with the
+        emails and phones this import added), never the copy read before."""
+        for table, key in self._keys(old):
+            table[key] = [f for f in table.get(key, []) if f is not old]
+        self.add(new)
 
     def find(self, values: dict[str, Any]) -> Filed | None:
         """The card with the record's email, else its phone, else its name and company; a card
         found by email or phone counts only when the names agree (two people can share one)."""
         name = str(values.get("name", ""))
-        found = [self.by_email.get(e) for e in sorted(email_keys(values.get("email")))]
-        found += [self.by_phone.get(p) for p in sorted(phone_keys(values.get("phone"), self.region))]
+        found = [f for e in sorted(email_keys(values.get("email"))) for f in self.by_email.get(e, [])]
+        found += [
+            f for p in sorted(phone_keys(values.get("phone"), self.region)) for f in self.by_phone.get(p, [])
+        ]
         for filed in found:
-            if filed is not None and names_agree(filed.card.name, name):
+            if names_agree(filed.card.name, name):
                 return filed
-        return self.by_name.get((fold(name), fold(str(values.get("company") or ""))))
+        same = self.by_name.get((fold(name), fold(str(values.get("company") or ""))))
+        return same[0] if same else None
 
 
 def read_source(
@@ -137,6 +154,10 @@ def upsert(binder: Binder, read: Read, clock: Clock, *, dry_run: bool, source: s
             except TicklerError as exc:
                 outcome = Outcome(record.where, "error", "", exc.message)
             report.outcomes.append(outcome)
+        failed = binder.settle()
+        for outcome in report.outcomes:
+            if outcome.action == "created" and outcome.card_id in failed:
+                outcome.action, outcome.detail = "error", failed[outcome.card_id].message
         created, updated = report.count("created"), report.count("updated")
         tx.message = f"tickler import: {source}: {created} new, {updated} updated"
     return report
@@ -156,15 +177,17 @@ def _one(
         taken.add(id_key(card_id))
         values["name"] = name
         card = Card.parse(new_text(_written(values), record.notes), source=record.where)
-        if not dry_run:
-            filed = binder.create(card, clock.today, card_id=card_id)
-            matcher.add(filed)
+        # (a dry run goes on as if it had written, so that it says what the import would do)
+        if dry_run:
+            matcher.add(Filed(card_id, "", card))
+        else:  # written by a thread while the next records are read (see upsert)
+            matcher.add(binder.create(card, clock.today, card_id=card_id, later=True))
         return Outcome(record.where, "created", card_id)
     card, changed = _updated(existing.card, values, record.notes, matcher.region)
     if not changed:
         return Outcome(record.where, "unchanged", existing.id)
-    if not dry_run:
-        binder.save(existing, card, clock.today)
+    saved = Filed(existing.id, existing.folder, card) if dry_run else binder.save(existing, card, clock.today)
+    matcher.replace(existing, saved)
     return Outcome(record.where, "updated", existing.id, ", ".join(changed))
 
 

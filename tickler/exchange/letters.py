@@ -92,7 +92,8 @@ def choose(
         if wanted not in report.SEGMENTS:
             raise TicklerError(f"no segment '{segment}' (there are: {', '.join(report.SEGMENTS)})")
         found, _ = report.customers_from(cards)
-        cards = [c.filed for c, s in report.segments(found, today, binder.settings) if s == wanted]
+        chosen = {c.id for c, s in report.segments(found, today, binder.settings) if s == wanted}
+        cards = [f for f in cards if f.id in chosen]
     return cards, scan.problems
 
 

@@ -43,6 +43,6 @@ def schedule_lapsed(
     from ..report import lapsed_customers
 
     lapsed, warnings = lapsed_customers(binder, owner, clock.today)
-    calls = [(lp.customer.filed.id, "lapsed customer: " + "; ".join(lp.reasons)) for lp in lapsed]
+    calls = [(lp.customer.id, "lapsed customer: " + "; ".join(lp.reasons)) for lp in lapsed]
     message = f"tickler report lapsed: {len(calls)} calls on {due}"
     return schedule_calls(binder, calls, due, clock, message=message), warnings

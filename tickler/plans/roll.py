@@ -122,4 +122,4 @@ def _contacts_due(binder: Binder, cards: list[Filed], today: dt.date) -> dict[st
     if not wants_contacts(binder.settings):
         return {}
     found, _ = customers_from(cards)
-    return {c.filed.id: c for c in keep_in_touch(found, today, binder.settings)}
+    return {c.id: c for c in keep_in_touch(found, today, binder.settings)}

@@ -134,7 +134,11 @@ def table(
     if not all_rows:
         return []
     ncols = len(all_rows[0])
-    widths = [max(display_width(r[i]) for r in all_rows) for i in range(ncols)]
+    # (every cell is printable here: an ASCII one is as wide as it is long)
+    widths = [
+        max(len(c) if c.isascii() else display_width(c) for c in column)
+        for column in zip(*all_rows, strict=True)
+    ]
     # The last column is never padded, so only the widths before it take room.
     if style.width is not None:
         budget = style.width - len(indent)
@@ -151,7 +155,9 @@ def table(
         cells = []
         for i, cell in enumerate(row):
             text = fit(cell, widths[i]) if style.width is not None else cell
-            text = pad(text, widths[i]) if i < ncols - 1 else text
+            if i < ncols - 1:
+                used = len(text) if text.isascii() else display_width(text)
+                text += " " * (widths[i] - used)
             if header and index == 0:
                 text = style.paint(text, "2")
             elif paints and paints[i]:

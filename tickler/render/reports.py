@@ -60,7 +60,7 @@ def pareto(
         lines.append(f"  {group:<7} {count:>4} customer{plural}  {money(value):>14}  {share:>4.0%}  {bar}")
     lines.append("")
     rows = [
-        [str(i + 1), r.customer.filed.card.name, money(r.value), f"{float(r.value / total):.1%}", r.group]
+        [str(i + 1), r.customer.name, money(r.value), f"{float(r.value / total):.1%}", r.group]
         for i, r in enumerate(ranked)
     ]
     lines += table(rows, style, header=["RANK", "NAME", "VALUE", "SHARE", "GROUP"], shrink=(1,))
@@ -68,9 +68,7 @@ def pareto(
 
 
 def lapsed(found: Sequence[Lapsed], style: Style) -> list[str]:
-    rows = [
-        [lp.customer.filed.card.name, str(lp.customer.last_purchase), "; ".join(lp.reasons)] for lp in found
-    ]
+    rows = [[lp.customer.name, str(lp.customer.last_purchase), "; ".join(lp.reasons)] for lp in found]
     return table(rows, style, header=["NAME", "LAST PURCHASE", "REASON"], shrink=(2, 0))
 
 
@@ -94,7 +92,7 @@ def groups(
         lines.append(style.paint(f"{group} ({len(members)})", "1"))
         rows = [
             [
-                c.filed.card.name,
+                c.name,
                 str(c.last_purchase),
                 str(c.count(year_ago, today)),
                 money(average_purchase(c, today)),

@@ -1,0 +1,227 @@
+"""The ledger: what the customer reports read of each card, kept beside the index.
+
+A report needs of a card its name, owner, follow-up date, tags, own cadence and its Log entries,
+never the rest of the front matter. Reading that out of 10,000 cards means parsing 10,000 YAML
+headers; the ledger keeps it, one file per folder under ``.tickler/cache/ledger/``, keyed like
+every cache entry by the card file's (name, mtime_ns, size). The Log in the card stays the truth:
+an entry is used only while its file is unchanged, and a missing or damaged ledger is rebuilt
+from the cards (only the time taken differs).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from .cache import Index, next_text, read_card
+from .card.log import LogEntry
+from .errors import CardError
+from .fsutil import FOLDER_CARD, SYMLINK_CARD
+from .layout import linked_folder
+
+if TYPE_CHECKING:
+    from .card import Card
+
+LEDGER_VERSION = 1
+
+
+Raw = tuple[
+    int, int, str, "str | None", str, int
+]  # date ordinal, minutes (-1: none), kind, amount, text, line
+
+
+class Account:
+    """A card as the reports see it. Its Log entries (in date order) are made into objects only
+    when asked for, and only the ones asked for: most reports look at purchases alone."""
+
+    __slots__ = ("_entries", "bad", "cadence", "folder", "id", "name", "next", "owner", "raw", "tags")
+
+    def __init__(
+        self,
+        folder: str,
+        card_id: str,
+        name: str,
+        owner: str | None,
+        next: str | None,  # as the index keeps it: YYYY-MM-DD[ HH:MM[:SS]]
+        tags: tuple[str, ...],
+        cadence: Any,  # the card's own ``cadence`` as written (None when it has none)
+        raw: tuple[Raw, ...],
+        bad: tuple[int, ...],  # the numbers of Log lines that break the grammar
+        entries: tuple[LogEntry, ...] | None = None,
+    ):
+        self.folder, self.id, self.name, self.owner, self.next = folder, card_id, name, owner, next
+        self.tags, self.cadence, self.raw, self.bad = tags, cadence, raw, bad
+        self._entries = entries
+
+    @property
+    def rel(self) -> str:
+        return f"{self.folder}/{self.id}.md"
+
+    @property
+    def entries(self) -> tuple[LogEntry, ...]:
+        if self._entries is None:
+            self._entries = tuple(_entry(r) for r in self.raw)
+        return self._entries
+
+    def purchases(self) -> tuple[LogEntry, ...]:
+        """The ``purchase`` entries with an amount, in date order."""
+        if self._entries is not None:
+            return tuple(e for e in self._entries if e.kind == "purchase" and e.amount is not None)
+        return tuple(_entry(r) for r in self.raw if r[2] == "purchase" and r[3] is not None)
+
+    def entries_between(self, start: dt.date, end: dt.date) -> list[LogEntry]:
+        first, last = start.toordinal(), end.toordinal()
+        return [_entry(r) for r in self.raw if first <= r[0] <= last]
+
+
+_DATES: dict[int, dt.date] = {}  # one date object per day: a binder's Log has few distinct days
+_TIMES: dict[int, dt.time] = {}
+
+
+def _entry(raw: Raw) -> LogEntry:
+    ordinal, minutes, kind, amount, text, line = raw
+    day = _DATES.get(ordinal)
+    if day is None:
+        day = _DATES[ordinal] = dt.date.fromordinal(ordinal)
+    time = None
+    if minutes >= 0:
+        time = _TIMES.get(minutes)
+        if time is None:
+            time = _TIMES[minutes] = dt.time(minutes // 60, minutes % 60)
+    return LogEntry(day, time, kind, Decimal(amount) if amount is not None else None, text, line)
+
+
+def _raw_of(e: LogEntry) -> Raw:
+    minutes = e.time.hour * 60 + e.time.minute if e.time else -1
+    return (
+        e.date.toordinal(),
+        minutes,
+        e.kind,
+        str(e.amount) if e.amount is not None else None,
+        e.text,
+        e.line,
+    )
+
+
+def account_of(folder: str, card_id: str, card: Card) -> Account:
+    entries, bad = card.log()
+    entries.sort(key=lambda e: (e.sort_key, e.line))
+    return Account(
+        folder,
+        card_id,
+        card.name,
+        card.owner,
+        next_text(card),
+        tuple(card.tags),
+        card.get("cadence"),
+        tuple(_raw_of(e) for e in entries),
+        tuple(bad),
+        tuple(entries),
+    )
+
+
+def _encode(account: Account) -> tuple[Any, ...]:
+    cadence = account.cadence
+    plain = cadence is None or type(cadence) in (str, int, float, bool)
+    if not plain and not (type(cadence) is list and all(type(c) is str for c in cadence)):
+        cadence = ("unusual",)  # a date, a mapping...: no cadence either way (parse_cadence refuses it)
+    return ("ok", account.name, account.owner, account.next, account.tags, cadence, account.raw, account.bad)
+
+
+def _decode(folder: str, card_id: str, data: Any) -> Account | CardError | None:
+    """An account (or the card's error) from what ``_encode`` wrote; None for another shape (the
+    entries' own shape is vouched for by the file's checksum and version)."""
+    if type(data) is not tuple or not data:
+        return None
+    if data[0] == "error" and len(data) == 3:
+        line = data[2]
+        where = f"{folder}/{card_id}.md"
+        return CardError(str(data[1]), path=where, line=line if type(line) is int else None)
+    if len(data) != 8 or data[0] != "ok":
+        return None
+    _, name, owner, nxt, tags, cadence, raw, bad = data
+    if type(name) is not str or type(tags) is not tuple or type(raw) is not tuple or type(bad) is not tuple:
+        return None
+    return Account(folder, card_id, name, owner, nxt, tags, cadence, raw, bad)
+
+
+@contextmanager
+def no_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused while a report builds and ranks a binder's accounts. Those
+    are hundreds of thousands of small tuples without a reference cycle among them; with the
+    collector on, its passes over them took over half of a report's time at 100,000 cards."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+class Ledger:
+    """The accounts of some folders, from the ledger where the card files are unchanged."""
+
+    def __init__(self, index: Index):
+        self.index = index
+
+    def _file(self, folder: str) -> str:
+        return f"{self.index.state}/ledger/{folder.replace('/', '-')}.v{LEDGER_VERSION}"
+
+    def accounts(self, folders: tuple[str, ...] | list[str]) -> Iterator[Account | CardError]:
+        """Every card of ``folders`` as an account, or the error that keeps it from being read,
+        folder by folder in file-name order. Linked dividers are passed over (``check`` reports
+        them); a linked card, a folder or a pipe named like a card is an error."""
+        root = self.index.root
+        for folder in folders:
+            if linked_folder(root, folder):
+                continue
+            try:
+                listing = sorted(os.scandir(f"{root}/{folder}"), key=lambda e: e.name)
+            except (FileNotFoundError, NotADirectoryError):
+                continue
+            store = self._file(folder)
+            cached = self.index.load(store, LEDGER_VERSION)
+            fresh: dict[str, tuple[Any, ...]] = {}
+            changed = False
+            for entry in listing:
+                name = entry.name
+                if name[0] == "." or not name.endswith(".md"):
+                    continue
+                card_id, rel = name[:-3], f"{folder}/{name}"
+                if not entry.is_file(follow_symlinks=False):
+                    if entry.is_symlink() or entry.is_dir():
+                        yield CardError(SYMLINK_CARD if entry.is_symlink() else FOLDER_CARD, path=rel)
+                    else:
+                        yield read_card(entry.path, rel)[1] or CardError("is not a file", path=rel)
+                    continue
+                try:
+                    stat = entry.stat(follow_symlinks=False)
+                except OSError:
+                    continue
+                mtime, size = stat.st_mtime_ns, stat.st_size
+                hit: Any = cached.get(name)
+                found = None
+                if type(hit) is tuple and len(hit) == 3 and hit[0] == mtime and hit[1] == size:
+                    found = _decode(folder, card_id, hit[2])
+                if found is None:
+                    card, error = read_card(entry.path, rel)
+                    if card is None:
+                        assert error is not None
+                        if "disappeared" in error.message:
+                            continue
+                        found, data = error, ("error", error.message, error.line)
+                    else:
+                        found = account_of(folder, card_id, card)
+                        data = _encode(found)
+                    hit = (mtime, size, data)
+                    changed = True
+                fresh[name] = hit
+                yield found
+            if changed or fresh.keys() != cached.keys():
+                self.index.save(store, fresh, LEDGER_VERSION)
