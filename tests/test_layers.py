@@ -16,7 +16,7 @@ PACKAGE = REPO / "tickler"
 
 # Lowest first. A module may import from its own layer or any lower one.
 LAYERS = [
-    ["errors", "texts", "patterns", "__init__"],
+    ["errors", "texts", "patterns", "progress", "__init__"],
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
     ["card", "card.safeyaml", "card.reader", "card.edits", "card.log"],

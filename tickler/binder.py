@@ -14,6 +14,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext, supp
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
+from . import progress
 from .config import Settings, load_settings
 from .dates import Due
 from .errors import AmbiguousCard, BinderNotFound, CardError, CardNotFound, TicklerError
@@ -291,6 +292,7 @@ class Binder:
                 self.notices.append(f"git is in the middle of {busy}: the change is saved but not committed")
                 return
             message = tx.message if not tx.details else tx.message + "\n\n" + "\n".join(tx.details)
+            progress.stage("Committing")
             repo.commit_paths(tx.paths, message)
         except GitError as exc:
             self.notices.append(f"the change is saved but not committed: {exc.message}")
@@ -328,11 +330,15 @@ class Binder:
     def scan(self, folders: Iterable[str] = CARD_FOLDERS) -> Scan:
         """Load every card in ``folders``; a malformed card is a problem, never a stop."""
         result = Scan()
-        for folder, card_id, _ in self.card_files(folders):
-            try:
-                result.cards.append(self.load(folder, card_id))
-            except TicklerError as exc:
-                result.problems.append(exc)
+        folders = list(folders)
+        progress.stage("Reading cards", len(folders))
+        for folder in folders:
+            for _, card_id, _ in self.card_files((folder,)):
+                try:
+                    result.cards.append(self.load(folder, card_id))
+                except TicklerError as exc:
+                    result.problems.append(exc)
+            progress.step()
         return result
 
     def index(

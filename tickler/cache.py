@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from . import progress
 from .dates import Due, parse_due
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD, atomic_write, read_card_text
@@ -347,6 +348,7 @@ class Index:
                 self._save_birthdays(folder, fresh)
             if changed or fresh.keys() != cached.keys() or not os.path.exists(self._search_file(folder)):
                 self._save_search(folder, fresh)
+            progress.step()
 
     # ------------------------------------------------------------------ searching
 

@@ -13,6 +13,7 @@ import os
 from contextlib import suppress
 from dataclasses import dataclass
 
+from . import progress
 from .binder import Binder, Filed
 from .card import format_entry
 from .dedupe import Contacts, Duplicate, contacts_of, probable_duplicates
@@ -48,6 +49,7 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
     by_id: dict[str, list[str]] = {}
     by_folded: dict[str, dict[str, str]] = {}
     folder_for = filer(today)
+    progress.stage("Checking cards", len(CARD_FOLDERS))
     for entry in binder.index():
         rel = card_rel(entry.folder, entry.id) if entry.id else entry.folder
         if entry.error is not None:

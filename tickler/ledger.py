@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from . import progress
 from .cache import Index, next_text, read_card
 from .card.log import LogEntry
 from .errors import CardError
@@ -178,6 +179,7 @@ class Ledger:
         folder by folder in file-name order. Linked dividers are passed over (``check`` reports
         them); a linked card, a folder or a pipe named like a card is an error."""
         root = self.index.root
+        progress.stage("Reading accounts", len(folders))
         for folder in folders:
             if linked_folder(root, folder):
                 continue
@@ -225,3 +227,4 @@ class Ledger:
                 yield found
             if changed or fresh.keys() != cached.keys():
                 self.index.save(store, fresh, LEDGER_VERSION)
+            progress.step()

@@ -3,6 +3,7 @@
 import datetime as dt
 import sys
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -37,6 +38,14 @@ def clock() -> "Clock":
 
 def warn(message: object) -> None:
     typer.echo(f"tickler: warning: {message}", err=True)
+
+
+def working(*, json_: bool = False) -> AbstractContextManager[None]:
+    """Long work in the block may show a progress bar on a terminal's standard error (never with
+    --json or in a pipe); print the results after the block, when the bar is gone."""
+    from .. import progress
+
+    return progress.shown(progress.wanted(json_=json_))
 
 
 def report_problems(problems: Iterable[object]) -> None:

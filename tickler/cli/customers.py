@@ -19,6 +19,7 @@ from .common import (
     report_problems,
     style,
     when,
+    working,
 )
 
 if TYPE_CHECKING:
@@ -58,11 +59,17 @@ def _rows(
 ) -> bool:
     """Print rows as JSON (cards with the report's keys) or CSV; False when neither was asked. The
     reports work from the ledger; only these forms, which give every field, read the cards."""
+    from .. import progress
     from ..render import reports
 
     if not (json_ or csv_):
         return False
-    cards = [(binder.load(c.account.folder, c.id), extra) for c, extra in rows]
+    with working(json_=json_):
+        progress.stage("Reading cards", len(rows))
+        cards = []
+        for customer, extra in rows:
+            cards.append((binder.load(customer.account.folder, customer.id), extra))
+            progress.step()
     if json_:
         dump_json(reports.rows_json(cards, today))
     else:
@@ -97,7 +104,8 @@ def report_pareto(
 
     binder, now = open_binder(ctx), clock()
     start = dt.date.min if all_time else _since(since, now) if since else add_months(now.today, -12)
-    ranked, shares, warnings = ranking(binder, owner, start, now.today)
+    with working(json_=json_):
+        ranked, shares, warnings = ranking(binder, owner, start, now.today)
     report_problems(warnings)
     rows = [(r.customer, {"value": float(r.value), "group": r.group}) for r in ranked]
     if not _rows(binder, rows, now.today, json_=json_, csv_=csv_):
@@ -127,13 +135,15 @@ def report_lapsed(
         from ..plans.calls import schedule_lapsed
 
         due = when(schedule, now, "--schedule")
-        changes, warnings = schedule_lapsed(binder, owner, due, now)
+        with working():
+            changes, warnings = schedule_lapsed(binder, owner, due, now)
         report_problems(warnings)
         for change in changes:
             echo_change(change)
         typer.echo(f"filed {plural(len(changes), 'customer')} for a call on {due}", err=True)
         return
-    lapsed, warnings = lapsed_customers(binder, owner, now.today)
+    with working(json_=json_):
+        lapsed, warnings = lapsed_customers(binder, owner, now.today)
     report_problems(warnings)
     rows = [
         (
@@ -171,7 +181,8 @@ def report_segments(
     from ..report import SEGMENTS, STAGES, grouping
 
     binder, now = open_binder(ctx), clock()
-    grouped, prospects, warnings = grouping(binder, owner, now.today, matrix=matrix)
+    with working(json_=json_):
+        grouped, prospects, warnings = grouping(binder, owner, now.today, matrix=matrix)
     report_problems(warnings)
     key, order = ("stage", STAGES) if matrix else ("segment", SEGMENTS)
     if not _rows(binder, [(c, {key: group}) for c, group in grouped], now.today, json_=json_, csv_=csv_):
@@ -203,7 +214,8 @@ def report_activity(
     end = _since(until, now) if until else end
     if end < start:
         raise TicklerError("--until is before --since")
-    reps, warnings = activity(binder, now.today, start, end, owner)
+    with working(json_=json_):
+        reps, warnings = activity(binder, now.today, start, end, owner)
     report_problems(warnings)
     if json_:
         dump_json([rep.as_json() for rep in reps])

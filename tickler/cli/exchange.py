@@ -20,6 +20,7 @@ from .common import (
     report_problems,
     span,
     warn,
+    working,
     write_out,
 )
 
@@ -95,7 +96,9 @@ def import_csv(
     """
     from ..exchange.importing import import_file
 
-    report = import_file(open_binder(ctx), "csv", file, clock(), mapping=_mapping(map_), dry_run=dry_run)
+    binder, now = open_binder(ctx), clock()
+    with working():
+        report = import_file(binder, "csv", file, now, mapping=_mapping(map_), dry_run=dry_run)
     _print_import(report, file, dry_run)
 
 
@@ -114,8 +117,9 @@ def import_sheet(
     """Import customers from a spreadsheet (Excel or LibreOffice), like import csv."""
     from ..exchange.importing import import_file
 
-    binder = open_binder(ctx)
-    report = import_file(binder, "sheet", file, clock(), mapping=_mapping(map_), sheet=sheet, dry_run=dry_run)
+    binder, now = open_binder(ctx), clock()
+    with working():
+        report = import_file(binder, "sheet", file, now, mapping=_mapping(map_), sheet=sheet, dry_run=dry_run)
     _print_import(report, file, dry_run)
 
 
@@ -130,7 +134,9 @@ def import_vcard(
     """Import phone contacts: names in any script, phones, emails, address, notes, birthdays."""
     from ..exchange.importing import import_file
 
-    report = import_file(open_binder(ctx), "vcard", file, clock(), dry_run=dry_run)
+    binder, now = open_binder(ctx), clock()
+    with working():
+        report = import_file(binder, "vcard", file, now, dry_run=dry_run)
     _print_import(report, file, dry_run)
 
 
@@ -146,7 +152,9 @@ def import_notes(
     """Import a folder of Markdown notes, one customer a note; the note's text becomes the card's notes."""
     from ..exchange.importing import import_file
 
-    report = import_file(open_binder(ctx), "notes", folder, clock(), mapping=_mapping(map_), dry_run=dry_run)
+    binder, now = open_binder(ctx), clock()
+    with working():
+        report = import_file(binder, "notes", folder, now, mapping=_mapping(map_), dry_run=dry_run)
     _print_import(report, folder, dry_run)
 
 
@@ -155,7 +163,9 @@ def export_csv(ctx: typer.Context, output: OutputOption = None, owner: OwnerOpti
     """Every card as a spreadsheet row: the usual columns first, then every other key."""
     from ..exchange.csvfile import export
 
-    text, problems = export(open_binder(ctx), owner)
+    binder = open_binder(ctx)
+    with working():
+        text, problems = export(binder, owner)
     report_problems(problems)
     write_out(text, output)
 
@@ -165,7 +175,9 @@ def export_ics(ctx: typer.Context, output: OutputOption = None, owner: OwnerOpti
     """Every scheduled card as a calendar event (re-importing updates the same events)."""
     from ..exchange.ics import export
 
-    data, problems = export(open_binder(ctx), owner)
+    binder = open_binder(ctx)
+    with working():
+        data, problems = export(binder, owner)
     report_problems(problems)
     write_out(data, output)
 
@@ -175,7 +187,9 @@ def export_vcard(ctx: typer.Context, output: OutputOption = None, owner: OwnerOp
     """Every card as a vCard 3.0 for a phone's address book (name, company, phones, emails, address...)."""
     from ..exchange.vcard import export
 
-    text, problems = export(open_binder(ctx), owner)
+    binder = open_binder(ctx)
+    with working():
+        text, problems = export(binder, owner)
     report_problems(problems)
     write_out(text, output)
 

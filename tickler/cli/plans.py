@@ -16,6 +16,7 @@ from .common import (
     plural,
     warn,
     when,
+    working,
 )
 
 room = typer.Typer(rich_markup_mode=None)
@@ -31,7 +32,8 @@ def roll(ctx: typer.Context, dry_run: DryRunOption = False) -> None:
     from ..plans.roll import roll as roll_binder
 
     binder, now = open_binder(ctx), clock()
-    changes, problems = roll_binder(binder, now.today, dry_run=dry_run)
+    with working():
+        changes, problems = roll_binder(binder, now.today, dry_run=dry_run)
     for problem in problems:
         warn(f"{problem} (left as it is)")
     for change in changes:

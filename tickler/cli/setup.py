@@ -5,7 +5,7 @@ from typing import Annotated
 
 import typer
 
-from .common import JsonOption, clock, dump_json, open_binder, plural, warn
+from .common import JsonOption, clock, dump_json, open_binder, plural, warn, working
 
 room = typer.Typer(rich_markup_mode=None)
 
@@ -43,11 +43,13 @@ def check(
     from .. import check as checking
 
     binder, now = open_binder(ctx), clock()
-    if fix:
-        done, _ = checking.fix(binder, now.today)
-        for line in done:
-            typer.echo(f"fixed: {line}", err=json_)
-    problems, duplicates = checking.examine(binder, now.today)
+    done: list[str] = []
+    with working(json_=json_):
+        if fix:
+            done, _ = checking.fix(binder, now.today)
+        problems, duplicates = checking.examine(binder, now.today)
+    for line in done:
+        typer.echo(f"fixed: {line}", err=json_)
     if json_:
         found = [{"kind": p.kind, "path": p.path, "line": p.line, "message": p.message} for p in problems]
         found += [{"kind": "duplicate?", "path": None, "line": None, "message": str(d)} for d in duplicates]

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .. import progress
 from ..binder import Binder, Filed
 from ..card import Card
 from ..card.edits import new_text
@@ -98,6 +99,7 @@ def read_source(
     kind: str, path: Path, clock: Clock, *, mapping: dict[str, str] | None = None, sheet: str | None = None
 ) -> Read:
     """The customers a file (or, for notes, a folder) holds."""
+    progress.stage(f"Reading {path.name}")
     if kind == "notes":
         from .notes import read_records as read_notes
 
@@ -148,12 +150,15 @@ def upsert(binder: Binder, read: Read, clock: Clock, *, dry_run: bool, source: s
         scan = binder.scan()
         matcher = Matcher(scan.cards, binder.settings.region)
         taken = {id_key(f.id) for f in scan.cards}
+        progress.stage("Importing", len(read.records))
         for record in read.records:
             try:
                 outcome = _one(binder, matcher, taken, record, clock, dry_run)
             except TicklerError as exc:
                 outcome = Outcome(record.where, "error", "", exc.message)
             report.outcomes.append(outcome)
+            progress.step()
+        progress.stage("Writing cards")
         failed = binder.settle()
         for outcome in report.outcomes:
             if outcome.action == "created" and outcome.card_id in failed:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from .. import progress
 from ..binder import Binder, Change, Filed, Scan
 from ..cache import due_within, either, filed_elsewhere
 from ..card import Card, format_entry
@@ -34,6 +35,7 @@ def roll(binder: Binder, today: dt.date, *, dry_run: bool = False) -> tuple[list
     with binder.changing("tickler roll") as tx:
         scan, refiles = _candidates(binder, today)
         dividers: dict[str, Path] = {}  # each made (and checked for a link) once
+        progress.stage("Rolling", len(refiles) + len(scan.cards))
         for folder, card_id, due in refiles:  # only the folder changes: the text is left as it is
             target = location_for(due, today)
             if not dry_run:
@@ -49,9 +51,11 @@ def roll(binder: Binder, today: dt.date, *, dry_run: bool = False) -> tuple[list
                     scan.problems.append(exc)
                     continue
                 binder.moved(folder, target, card_id)
+            progress.step()
             changes.append(Change(card_id, folder, target, due, due, "refiled"))
         contacts = _contacts_due(binder, scan.cards, today)
         for filed in scan.cards:
+            progress.step()
             card = filed.card
             due = card.next
             note = ""
