@@ -29,13 +29,22 @@ from .patterns import Pattern
 if TYPE_CHECKING:
     from .card import Card
 
-VERSION = 6
+VERSION = 7  # 7: a list in a row's cell is written a, b
 TEXT_VERSION = 1
 _NON_DIGITS = Pattern(r"\D+")
 _PLAIN_DATE = Pattern(r"\d{4}-\d\d-\d\d")
 _SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
 
 Row = tuple[str, str, str, str]  # what a listing shows of a card: company, phone, action, last word
+
+
+def _cell(value: Any) -> str:
+    """A front-matter value as a table shows it: a list (two phones) as ``a, b``."""
+    if value is None:
+        return ""
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value if v is not None)
+    return str(value)
 
 
 def row_of(card: Card) -> Row:
@@ -49,8 +58,8 @@ def row_of(card: Card) -> Row:
         last_text += f": {last.text}" if last.text else ""
     company, phone = card.get("company"), card.get("phone")
     return (
-        str(company) if company is not None else "",
-        str(phone) if phone is not None else "",
+        _cell(company),
+        _cell(phone),
         card.action or "",
         last_text,
     )

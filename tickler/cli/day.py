@@ -43,12 +43,11 @@ def today(
     if json_:
         dump_json([card_json(f, now.today) for f in day.cards])
         return
-    echo_lines(view.day(day.listed, now.today, binder.settings.capacity, style(), moment))
+    shown = style()
+    lines = view.day(day.listed, now.today, binder.settings.capacity, shown, moment)
     if day.others:
-        typer.echo(f"({day.others} more due for other reps: tickler today --all)")
-    birthdays = view.birthday_line(day.birthdays, now.today)
-    if birthdays:
-        typer.echo(birthdays)
+        lines += view.note(f"({day.others} more due for other reps: tickler today --all)", shown)
+    echo_lines([*lines, *view.birthday_lines(day.birthdays, now.today, shown)])
 
 
 @room.command()

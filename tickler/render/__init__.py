@@ -52,17 +52,52 @@ def printable(text: str) -> str:
 
 
 def display_width(text: str) -> int:
-    """Columns a string takes on a terminal (wide East Asian characters take two)."""
+    """Columns a string takes on a terminal: wide East Asian characters (Korean, Chinese,
+    Japanese) take two, combining marks and other zero-width characters none. Every width in
+    tickler's output is measured by this one function."""
     if text.isascii() and text.isprintable():
         return len(text)
     import unicodedata
 
     width = 0
     for ch in text:
-        if unicodedata.combining(ch):
+        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
             continue
         width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
     return width
+
+
+def wrap(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` columns, broken between words; nothing is cut: a
+    word longer than a line is split across lines, after a hyphen where it has one."""
+    width = max(1, width)
+    lines: list[str] = []
+    line, used = "", 0
+    for word in text.split():
+        size = display_width(word)
+        if line and used + 1 + size <= width:
+            line, used = f"{line} {word}", used + 1 + size
+            continue
+        if line:
+            lines.append(line)
+        line, used = "", 0
+        while size > width:  # a word wider than the line: split it, keeping every character
+            head, head_used = "", 0
+            for ch in word:
+                w = display_width(ch)
+                if head and head_used + w > width:
+                    break
+                head, head_used = head + ch, head_used + w
+            hyphen = head.rfind("-")
+            if 0 < hyphen < len(head) - 1:  # a double name breaks after its hyphen
+                head = head[: hyphen + 1]
+            lines.append(head)
+            word = word[len(head) :]
+            size = display_width(word)
+        line, used = word, size
+    if line or not lines:
+        lines.append(line)
+    return lines
 
 
 def fit(text: str, width: int) -> str:
@@ -119,6 +154,48 @@ class Style:
         return f"\x1b[{code}m{text}\x1b[0m" if self.color and text else text
 
 
+def _widths(
+    all_rows: Sequence[Sequence[str]], style: Style, shrink: Sequence[int], indent: str
+) -> tuple[list[int], bool]:
+    """Each column's width, the ``shrink`` columns (last first) narrowed to their floor as far
+    as the terminal asks; and whether the table then fits."""
+    ncols = len(all_rows[0])
+    # (every cell is printable here: an ASCII one is as wide as it is long)
+    widths = [
+        max(len(c) if c.isascii() else display_width(c) for c in column)
+        for column in zip(*all_rows, strict=True)
+    ]
+    if style.width is None:
+        return widths, True
+    # The last column is never padded, so only the widths before it take room.
+    budget = style.width - len(indent)
+    total = sum(widths) + 2 * (ncols - 1)
+    for col in shrink:
+        if total <= budget:
+            break
+        floor = 8 if col != ncols - 1 else 10
+        cut = min(total - budget, max(0, widths[col] - floor))
+        widths[col] -= cut
+        total -= cut
+    return widths, total <= budget
+
+
+def table_fits(
+    rows: Sequence[Sequence[str]],
+    style: Style,
+    *,
+    header: Sequence[str] | None = None,
+    shrink: Sequence[int] = (),
+    indent: str = "  ",
+) -> bool:
+    """Whether ``table`` fits the terminal cutting only the ``shrink`` columns, and those no
+    narrower than their floor (always true in a pipe, where nothing is cut)."""
+    all_rows = [list(header), *rows] if header else [list(r) for r in rows]
+    if style.width is None or not all_rows:
+        return True
+    return _widths([[printable(c) for c in row] for row in all_rows], style, shrink, indent)[1]
+
+
 def table(
     rows: Sequence[Sequence[str]],
     style: Style,
@@ -134,22 +211,7 @@ def table(
     if not all_rows:
         return []
     ncols = len(all_rows[0])
-    # (every cell is printable here: an ASCII one is as wide as it is long)
-    widths = [
-        max(len(c) if c.isascii() else display_width(c) for c in column)
-        for column in zip(*all_rows, strict=True)
-    ]
-    # The last column is never padded, so only the widths before it take room.
-    if style.width is not None:
-        budget = style.width - len(indent)
-        total = sum(widths) + 2 * (ncols - 1)
-        for col in shrink:
-            if total <= budget:
-                break
-            floor = 8 if col != ncols - 1 else 10
-            cut = min(total - budget, max(0, widths[col] - floor))
-            widths[col] -= cut
-            total -= cut
+    widths, _ = _widths(all_rows, style, shrink, indent)
     lines = []
     for index, row in enumerate(all_rows):
         cells = []

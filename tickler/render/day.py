@@ -1,6 +1,12 @@
 """The day's views as lines of text: the card table of every listing, today's header and its
 birthday line, and the agenda's bars. Functions take data and a Style and return lines; the
-commands print them."""
+commands print them, and never ask how wide the terminal is.
+
+Each view fits the terminal it is given. The card table is one row per card while it fits with
+the names and phones whole; when it cannot (a phone, a split editor pane), the cards are stacked:
+a block per card, the first line when and the whole name, then the phone and the action, the
+company and the last Log entry. The day's header shortens and the agenda's bars shrink to the room
+left. In a pipe every view is plain aligned text, never cut."""
 
 from __future__ import annotations
 
@@ -9,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..cache import Row, last_kind
-from . import Style, days_word, fit, load_bar, pad, printable, table
+from . import Style, days_word, display_width, fit, load_bar, pad, printable, table, table_fits, wrap
 
 if TYPE_CHECKING:
     from ..dates import Due, Workdays
@@ -19,6 +25,7 @@ BIRTHDAYS_SHOWN = 12  # more go to a count and a pointer to agenda, so the line 
 HEADER = ("WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST")
 
 When = Callable[["Due", dt.date], str]
+AgendaDay = tuple[dt.date, int, str, list[str]]  # the day, its cards, its mark, its notes
 
 
 def when_in_day(due: Due, today: dt.date) -> str:
@@ -44,6 +51,10 @@ def relative(due: Due, today: dt.date) -> str:
     return f" (in {days_word(delta)})"
 
 
+SHRINK = (5, 2)  # LAST, then COMPANY: the columns a table may cut; NAME and PHONE never
+STACK_INDENT = "    "  # the detail lines of a stacked card
+
+
 def card_table(
     cards: Sequence[Listed],
     today: dt.date,
@@ -55,13 +66,16 @@ def card_table(
 ) -> list[str]:
     """The card table of every listing: when, who, how to reach them, what to do, the last word.
     Overdue lines are red on a terminal. With ``matches`` (a text search), each card's matching
-    line follows its row; ``labels`` replace the WHEN column (a request's time left)."""
+    line follows its row; ``labels`` replace the WHEN column (a request's time left). On a
+    terminal too narrow for the table with whole names and phones, the cards are stacked."""
     rows, late = [], []
     for index, (due, name, row) in enumerate(cards):
         label = labels[index] if labels is not None else (when(due, today) if due else "-")
         rows.append([label, name, *row])
         late.append(bool(due and due.date < today) or label.endswith(" late"))
-    lines = table(rows, style, header=HEADER, shrink=(5, 2, 1))
+    if not table_fits(rows, style, header=HEADER, shrink=SHRINK):
+        return stacked(rows, late, style, matches)
+    lines = table(rows, style, header=HEADER, shrink=SHRINK)
     out = [lines[0]]
     for index, (line, red) in enumerate(zip(lines[1:], late, strict=True)):
         out.append(style.paint(line, "31") if red else line)
@@ -71,22 +85,83 @@ def card_table(
     return out
 
 
+def stacked(
+    rows: Sequence[Sequence[str]], late: Sequence[bool], style: Style, matches: Sequence[str] | None = None
+) -> list[str]:
+    """A block per card for a narrow terminal: ``when  name`` (the name wrapped at a word, never
+    cut), then ``phone · action`` (the phone never cut), the company and the last Log entry cut
+    to the width, and a text search's matching line."""
+    width = style.width or 80
+    out: list[str] = []
+    for index, row in enumerate(rows):
+        label, name, company, phone, action, last = (printable(cell) for cell in row)
+        lead = f"  {label}  "
+        room = width - display_width(lead)
+        if room < max(12, *(display_width(word) for word in name.split())):  # under a long date
+            first = [f"  {label}"]
+            first += [STACK_INDENT + part for part in wrap(name, width - len(STACK_INDENT))]
+        else:
+            parts = wrap(name, room)
+            first = [lead + parts[0], *(" " * display_width(lead) + part for part in parts[1:])]
+        paint = "31" if late[index] else "1"
+        out += [style.paint(line, paint) for line in first]
+        room = width - len(STACK_INDENT)
+        reach = " · ".join(part for part in (phone, action) if part and part != "-")
+        if reach and display_width(reach) <= room:
+            out.append(STACK_INDENT + reach)
+        else:
+            out += [STACK_INDENT + part for text in (phone, action) if text for part in wrap(text, room)]
+        out += [STACK_INDENT + fit(text, room) for text in (company, last) if text]
+        if matches is not None and matches[index]:
+            out.append(style.paint(fit(STACK_INDENT + "> " + printable(matches[index]), width), "2"))
+    return out
+
+
 def day_header(
     count: int, overdue: int, capacity: int, today: dt.date, style: Style, requests: int = 0
-) -> str:
+) -> list[str]:
     """``Monday 23 November 2026: 4 cards (2 due today, 2 overdue); load 4/12`` and the load bar,
-    with the open requests counted when there are any."""
-    head = f"{today.strftime('%A %d %B %Y')}: "
+    with the open requests counted when there are any. On a narrow terminal the short form, ``Mon
+    23 Nov: 4 due (2 late), load 4/12``, with the bar sized to what is left (or on a line of its
+    own)."""
     if not count:
-        return head + "nothing due today."
-    head += f"{count} card{'s' if count != 1 else ''}"
+        return _fitted([f"{today.strftime('%A %d %B %Y')}: nothing due today."], style)
+    late = f"{overdue} overdue"
+    long = f"{today.strftime('%A %d %B %Y')}: {count} card{'s' if count != 1 else ''}"
     if overdue:
-        head += f" ({count - overdue} due today, {style.paint(f'{overdue} overdue', '31')})"
+        long += f" ({count - overdue} due today, {late})"
     if requests:
-        head += f"; {requests} open request{'s' if requests != 1 else ''}"
-    head += f"; load {count}/{capacity}"
-    bar = load_bar(count, capacity, style)
-    return head + (f"  {bar}" if bar else "")
+        long += f"; {requests} open request{'s' if requests != 1 else ''}"
+    long += f"; load {count}/{capacity}"
+    if style.width is None:
+        return [long.replace(late, style.paint(late, "31"))]
+    if display_width(long) + 2 + 10 <= style.width:  # the long form, with a bar of 10 to 20
+        bar = load_bar(count, capacity, style, min(20, style.width - display_width(long) - 2))
+        return [long.replace(late, style.paint(late, "31")) + "  " + bar]
+    late = f"{overdue} late"
+    short = f"{today.strftime('%a %d %b')}: {count} due"
+    short += f" ({late})" if overdue else ""
+    short += f", {requests} request{'s' if requests != 1 else ''}" if requests else ""
+    short += f", load {count}/{capacity}"
+    lines = wrap(short, style.width)
+    room = style.width - display_width(lines[-1]) - 2
+    if room >= 5:
+        lines[-1] += "  " + load_bar(count, capacity, style, min(20, room))
+    else:
+        lines.append(load_bar(count, capacity, style, max(1, min(20, style.width - 2))))
+    return [line.replace(late, style.paint(late, "31")) for line in lines]
+
+
+def _fitted(lines: Sequence[str], style: Style) -> list[str]:
+    """Lines wrapped at words to the terminal's width (in a pipe, as they are)."""
+    if style.width is None:
+        return list(lines)
+    return [part for line in lines for part in wrap(line, style.width)]
+
+
+def note(text: str, style: Style) -> list[str]:
+    """A line of prose (a pointer, a hint) wrapped at words to the terminal's width."""
+    return _fitted([text], style)
 
 
 def is_request(row: Row | None) -> bool:
@@ -117,69 +192,124 @@ def day(
     overdue = sum(1 for due, _, _ in ordered if due and due.date < today)
     header = day_header(len(ordered), overdue, capacity, today, style, len(requests))
     if not ordered:
-        return [header]
+        return header
     labels = [time_left(due, now) if due else "-" for due, _, _ in requests]
     labels += [when_in_day(due, today) if due else "-" for due, _, _ in rest]
-    return [header, *card_table(ordered, today, style, when=when_in_day, labels=labels)]
+    return [*header, *card_table(ordered, today, style, when=when_in_day, labels=labels)]
 
 
-def birthday_line(found: Sequence[Birthday], today: dt.date) -> str | None:
-    """``Birthdays: Елена Волкова (Thu 26 Nov, 41); ...``: twelve names at most, then a count."""
+def birthday_lines(found: Sequence[Birthday], today: dt.date, style: Style) -> list[str]:
+    """``Birthdays: Елена Волкова (Thu 26 Nov, 41); ...``: twelve names at most, then a count. When
+    the line is wider than the terminal, ``Birthdays:`` and then one person a line."""
     if not found:
-        return None
+        return []
     parts = []
     for birthday in found[:BIRTHDAYS_SHOWN]:
         when = "today" if birthday.on == today else birthday.on.strftime("%a %d %b")
         age = f", {birthday.age}" if birthday.age else ""
-        parts.append(f"{birthday.name} ({when}{age})")
-    line = "Birthdays: " + "; ".join(parts)
-    if len(found) > BIRTHDAYS_SHOWN:
-        line += f"; and {len(found) - BIRTHDAYS_SHOWN} more (tickler agenda lists them by day)"
-    return line
+        parts.append(printable(f"{birthday.name} ({when}{age})"))
+    more = len(found) - BIRTHDAYS_SHOWN
+    rest = f"and {more} more (tickler agenda lists them by day)" if more > 0 else ""
+    line = "Birthdays: " + "; ".join([*parts, rest] if rest else parts)
+    if style.width is None or display_width(line) <= style.width:
+        return [line]
+    lines = ["Birthdays:"]
+    for part in [*parts, rest] if rest else parts:
+        lines += ["  " + piece for piece in wrap(part, style.width - 2)]
+    return lines
 
 
 def agenda(
     plan: Agenda, today: dt.date, capacity: int, ahead: int, workdays: Workdays, style: Style
 ) -> list[str]:
     """One line per day: the count against capacity as a bar, today, days off and holidays marked,
-    over-full days in red with the excess, birthdays on their day and ``ahead`` days before."""
+    over-full days in red with the excess, birthdays on their day and ``ahead`` days before. When
+    a line would not fit the terminal, each day keeps one line with its bar scaled to the room
+    left, and its notes (requests, birthdays) go on lines of their own below it."""
     by_day: dict[dt.date, list[str]] = {}
     last_day = plan.days[-1][0]
     for birthday in plan.birthdays:
-        name = birthday.name
+        name = printable(birthday.name)
         if birthday.on <= last_day:
             age = f" ({birthday.age})" if birthday.age else ""
             by_day.setdefault(birthday.on, []).append(f"birthday: {name}{age}")
         notice_day = birthday.on - dt.timedelta(days=ahead)
         if ahead and today <= notice_day <= last_day:
             by_day.setdefault(notice_day, []).append(f"{name}'s birthday in {ahead} days")
-    bar_width = min(40, max(10, capacity))
-    lines = []
-    if plan.overdue:
-        lines.append(
-            style.paint(
-                f"  overdue        {len(plan.overdue):>3}  run 'tickler roll' to bring them to today", "31"
-            )
-        )
+    days: list[AgendaDay] = []
     for day_, cards in plan.days:
-        label = day_.strftime("%a %d %b")
         mark = "today" if day_ == today else ""
         if not workdays.is_workday(day_):
             mark = workdays.holiday_name(day_) or "day off"
-        count = len(cards)
-        filled = min(bar_width, round(bar_width * count / capacity))
-        glyph = "█" if style.width is not None else "#"
-        bar = glyph * filled + (f" +{count - capacity}" if count > capacity else "")
-        if count > capacity:
-            bar = style.paint(bar, "31")
         requests = sum(
             1 for e in cards if e.summary is not None and is_request(e.summary.row or ("", "", "", ""))
         )
+        notes = by_day.get(day_, [])
         if requests:
-            by_day.setdefault(day_, []).insert(0, f"{requests} request{'s' if requests != 1 else ''}")
-        notes = "; ".join(by_day.get(day_, []))
-        line = f"  {label}  {count:>3}/{capacity:<3} {pad(bar, bar_width + 5)} {mark:<10} {notes}".rstrip()
-        if style.width is not None and "\x1b" not in line:
-            line = fit(line, style.width)
+            notes = [f"{requests} request{'s' if requests != 1 else ''}", *notes]
+        days.append((day_, len(cards), mark, notes))
+    overdue = len(plan.overdue)
+    wide = _agenda_wide(days, overdue, today, capacity, Style(False, style.width))
+    if style.width is None or max(display_width(line) for line in wide) <= style.width:
+        return _agenda_wide(days, overdue, today, capacity, style)
+    return _agenda_narrow(days, overdue, today, capacity, style, style.width)
+
+
+def _bar(count: int, capacity: int, width: int, room: int, style: Style) -> str:
+    """The day's bar of ``width`` at capacity, with the excess, padded to ``room`` columns."""
+    filled = min(width, round(width * count / capacity))
+    glyph = "█" if style.width is not None else "#"
+    bar = pad(glyph * filled + (f" +{count - capacity}" if count > capacity else ""), room)
+    return style.paint(bar, "31") if count > capacity else bar
+
+
+def _agenda_wide(
+    days: Sequence[AgendaDay],
+    overdue: int,
+    today: dt.date,
+    capacity: int,
+    style: Style,
+) -> list[str]:
+    bar_width = min(40, max(10, capacity))
+    lines = []
+    if overdue:
+        text = f"  overdue        {overdue:>3}  run 'tickler roll' to bring them to today"
+        lines.append(style.paint(text, "31"))
+    for day_, count, mark, notes in days:
+        bar = _bar(count, capacity, bar_width, bar_width + 5, style)
+        label = day_.strftime("%a %d %b")
+        line = f"  {label}  {count:>3}/{capacity:<3} {bar} {mark:<10} {'; '.join(notes)}"
+        line = line.rstrip()
         lines.append(style.paint(line, "1") if day_ == today else line)
+    return lines
+
+
+def _agenda_narrow(
+    days: Sequence[AgendaDay],
+    overdue: int,
+    today: dt.date,
+    capacity: int,
+    style: Style,
+    width: int,
+) -> list[str]:
+    lines = []
+    if overdue:
+        text = f"overdue {overdue}: run 'tickler roll' to bring them to today"
+        lines += [style.paint("  " + part, "31") for part in wrap(text, width - 2)]
+    counts = [f"{count:>3}/{capacity}" for _, count, _, _ in days]
+    count_width = max(len(c) for c in counts)
+    excess = max((len(f" +{count - capacity}") for _, count, _, _ in days if count > capacity), default=0)
+    mark_width = min(10, max(display_width(mark) for _, _, mark, _ in days))
+    lead = max(display_width(d.strftime("  %a %d %b ")) for d, _, _, _ in days) + count_width + 1
+    room = width - lead - excess - (mark_width + 1 if mark_width else 0)
+    bar_width = max(1, min(40, max(10, capacity), room))
+    for (day_, count, mark, notes), shown in zip(days, counts, strict=True):
+        bar = _bar(count, capacity, bar_width, bar_width + excess, style)
+        line = f"  {day_.strftime('%a %d %b')} {shown:>{count_width}} {bar}"
+        if mark_width:
+            line += " " + fit(mark, mark_width)
+        line = line.rstrip()
+        lines.append(style.paint(line, "1") if day_ == today else line)
+        for note in notes:
+            lines += ["      " + part for part in wrap(note, width - 6)]
     return lines
