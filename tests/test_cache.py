@@ -300,7 +300,7 @@ def test_a_birthday_changed_by_hand(filled: Path, run: Run) -> None:
     later = filled / "months/02/later.md"
     later.write_text(card_text("Later", "2027-02-01", "birthday: --11-26"))
     assert "Later" not in run("today", "--all").stdout  # not seen yet
-    run("check")  # as roll, find, the reports, sync and watch do, it goes through every folder
+    run("check")  # as roll and sync do (and watch as files are saved), it goes through every folder
     assert "Later (Thu 26 Nov)" in run("today", "--all").stdout
 
 

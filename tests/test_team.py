@@ -143,6 +143,17 @@ def test_sync_shares_cards_and_commits_hand_edits(team: Team) -> None:
     )
 
 
+def test_a_teammates_birthday_arrives_with_sync(team: Team) -> None:
+    """The birthday line comes from what tickler last saw of each folder; a sync that brings
+    cards in brings that view up to date, also for folders `today` never goes through."""
+    tickler(team.boris, "sync")
+    assert "Birthdays" not in tickler(team.boris, "today", "--all").stdout  # the view is built
+    tickler(team.anna, "new", "Zoe Quinn", "--set", "birthday=--11-25")  # into cards/
+    tickler(team.anna, "sync")
+    tickler(team.boris, "sync")
+    assert "Birthdays: Zoe Quinn (Wed 25 Nov)" in tickler(team.boris, "today", "--all").stdout
+
+
 def _shared_card(team: Team, *args: str) -> None:
     tickler(team.anna, "new", "Ivan Ivanov", *args)
     tickler(team.anna, "sync")

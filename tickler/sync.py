@@ -18,7 +18,7 @@ from .errors import CardError, TicklerError
 from .fsutil import atomic_move, atomic_write
 from .git import GITATTRIBUTES, HistoryEntry, Repo, card_history, find_repo, register_merge_driver
 from .identity import matches_identity
-from .layout import CARD_SUFFIX, CARDS, DAYS, MONTHS, TEMPLATES, card_id_of, location_for
+from .layout import CARD_FOLDERS, CARD_SUFFIX, CARDS, DAYS, MONTHS, TEMPLATES, card_id_of, location_for
 from .merge import merge_cards
 
 HAND_EDIT_FOLDERS = (CARDS, DAYS, MONTHS, TEMPLATES)
@@ -63,6 +63,9 @@ def sync(binder: Binder, clock: Clock) -> SyncReport:
                     f"the remote kept moving while pushing ({PUSH_TRIES} tries); everything is "
                     "committed here: run 'tickler sync' again"
                 )
+        if report.incoming or report.committed:  # cards came from teammates or from an editor:
+            for folder in CARD_FOLDERS:  # the index and the birthday view catch up with them
+                binder.changed_by_hand(folder)
     return report
 
 
