@@ -184,6 +184,27 @@ def test_check_warns_about_probable_duplicates_without_failing(repo: Path) -> No
     assert {f["kind"] for f in found} == {"duplicate?"} and len(found) == 2
 
 
+def test_groups_of_three_are_found_whole(repo: Path) -> None:
+    """check remembers only the first card of each id, email and phone; the groups that share
+    one are gathered apart, and each is reported with every card in it."""
+    for n, folder in enumerate(("cards", "months/03", "months/04")):
+        extra = f"email: Team@Shop.example\nphone: +49 30 1234567{n}"
+        write_card(repo, folder, "twin", card_text(f"Twin {n}", f"2027-0{n + 2}-01" if n else None, extra))
+    for card_id in ("Zoe", "zoe", "ZOE"):
+        write_card(repo, "cards", card_id, card_text("Zoe", None, "phone: +49 30 7654321"))
+    found = json.loads(tk(repo, "check", "--json", code=1).stdout)
+    kinds = {f["kind"]: f["message"] for f in found}
+    places = "cards/twin.md, months/03/twin.md, months/04/twin.md"
+    assert kinds["duplicate"] == f"id 'twin' is in 3 places: {places}"
+    assert kinds["clash"] == "ids differ only by case or accents: cards/ZOE.md, cards/Zoe.md, cards/zoe.md"
+    messages = [f["message"] for f in found if f["kind"] == "duplicate?"]
+    assert messages == [
+        "ZOE and Zoe (same phone +49307654321)",
+        "ZOE and zoe (same phone +49307654321)",
+        "Zoe and zoe (same phone +49307654321)",
+    ]
+
+
 def test_merge_makes_one_card_of_two(repo: Path) -> None:
     (repo / "tickler.toml").write_text('region = "RU"\n')
     write_card(

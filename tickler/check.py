@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterator
 from contextlib import suppress
 from dataclasses import dataclass
 
@@ -43,44 +44,47 @@ def check(binder: Binder, today: dt.date) -> list[Problem]:
 
 def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplicate]]:
     """Every invariant of the binder, and the cards that are probably one customer (a warning:
-    they share an email or a phone number), in one pass over the index."""
+    they share an email or a phone number), in one pass over the index. Of each card only its
+    first place under its id is kept; the few ids seen twice gather their places apart."""
     problems: list[Problem] = []
-    contacts: list[Contacts] = []
-    by_id: dict[str, list[str]] = {}
-    by_folded: dict[str, dict[str, str]] = {}
+    first_place: dict[str, str] = {}
+    places: dict[str, list[str]] = {}  # ids in more than one place
+    first_variant: dict[str, tuple[str, str]] = {}
+    variants: dict[str, dict[str, str]] = {}  # folded ids written more than one way
     folder_for = filer(today)
+
+    def contacts() -> Iterator[Contacts]:
+        for entry in binder.index():
+            rel = card_rel(entry.folder, entry.id) if entry.id else entry.folder
+            if entry.error is not None:
+                kind = "symlink" if entry.error.message.startswith("is a symbolic link") else "malformed"
+                problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
+                continue
+            first = first_place.setdefault(entry.id, rel)
+            if first != rel:
+                places.setdefault(entry.id, [first]).append(rel)
+            key = id_key(entry.id)
+            seen = first_variant.setdefault(key, (entry.id, rel))
+            if seen[0] != entry.id:
+                variants.setdefault(key, {seen[0]: seen[1]})[entry.id] = rel
+            if (found := contacts_of(entry)) is not None:
+                yield found
+            target = folder_for(entry.summary.next if entry.summary else None)
+            if target != entry.folder:
+                due = entry.summary.due if entry.summary else None
+                why = f"next is {due}" if due else "it has no follow-up date"
+                problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
+
     progress.stage("Checking cards", len(CARD_FOLDERS))
-    for entry in binder.index():
-        rel = card_rel(entry.folder, entry.id) if entry.id else entry.folder
-        if entry.error is not None:
-            kind = "symlink" if entry.error.message.startswith("is a symbolic link") else "malformed"
-            problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
-            continue
-        by_id.setdefault(entry.id, []).append(rel)
-        if (found := contacts_of(entry)) is not None:
-            contacts.append(found)
-        by_folded.setdefault(id_key(entry.id), {})[entry.id] = rel
-        target = folder_for(entry.summary.next if entry.summary else None)
-        if target != entry.folder:
-            due = entry.summary.due if entry.summary else None
-            why = f"next is {due}" if due else "it has no follow-up date"
-            problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
-    for card_id, places in by_id.items():
-        if len(places) > 1:
-            problems.append(
-                Problem(
-                    "duplicate",
-                    places[0],
-                    f"id '{card_id}' is in {len(places)} places: {', '.join(places)}",
-                )
-            )
-    for variants in by_folded.values():
-        if len(variants) > 1:
-            places = sorted(variants.values())
-            problems.append(
-                Problem("clash", places[0], f"ids differ only by case or accents: {', '.join(places)}")
-            )
-    return problems, probable_duplicates(contacts, binder.settings.region)
+    duplicates = probable_duplicates(contacts(), binder.settings.region)
+    for card_id, where in places.items():
+        problems.append(
+            Problem("duplicate", where[0], f"id '{card_id}' is in {len(where)} places: {', '.join(where)}")
+        )
+    for written in variants.values():
+        found = sorted(written.values())
+        problems.append(Problem("clash", found[0], f"ids differ only by case or accents: {', '.join(found)}"))
+    return problems, duplicates
 
 
 def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:

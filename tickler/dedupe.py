@@ -51,23 +51,30 @@ def probable_duplicates(cards: Iterable[Contacts], region: str | None) -> list[D
     """Pairs of cards that share an email or a phone number, from the index (no card is read).
 
     Phones are first grouped by their last seven digits, so the E.164 reading (the costly part)
-    is only done where two cards could have the same number."""
-    by_email: dict[str, set[str]] = {}
-    by_tail: dict[str, list[tuple[str, str]]] = {}
+    is only done where two cards could have the same number. The cards are gone through once and
+    not kept: only the first card of each email and phone tail is remembered, and the groups of
+    the few that share one (a binder of 100,000 cards holds a dictionary entry per address)."""
+    first_email: dict[str, str] = {}
+    by_email: dict[str, set[str]] = {}  # only the emails more than one card has
+    first_tail: dict[str, tuple[str, str]] = {}
+    by_tail: dict[str, list[tuple[str, str]]] = {}  # only the tails more than one card has
     for card_id, emails, phones in cards:
         for email in emails:
-            by_email.setdefault(email, set()).add(card_id)
+            first = first_email.setdefault(email, card_id)
+            if first != card_id:
+                by_email.setdefault(email, {first}).add(card_id)
         for phone in phones:
             digits = phone.lstrip("+")
             if len(digits) >= 7:
-                by_tail.setdefault(digits[-7:], []).append((card_id, phone))
+                tail = digits[-7:]
+                seen = first_tail.setdefault(tail, (card_id, phone))
+                if seen[0] != card_id:
+                    by_tail.setdefault(tail, [seen]).append((card_id, phone))
     found: dict[tuple[str, str], str] = {}
     for email, ids in sorted(by_email.items()):
         for pair in itertools.combinations(sorted(ids), 2):
             found.setdefault(pair, f"same email {email}")
     for sharing in by_tail.values():
-        if len({card_id for card_id, _ in sharing}) < 2:
-            continue
         by_number: dict[str, set[str]] = {}
         for card_id, phone in sharing:
             number = e164_of(phone, region) or phone.lstrip("+")
