@@ -1,6 +1,6 @@
 """Time tickler against the tools a rep would use instead, on the same data, in one run.
 
-    python bench/run.py [--sizes 1k,100k] [--runs 5]
+    python bench/run.py [--sizes 1k,10k,100k] [--runs 5] [--only day,reports,import,check]
 
 Each command runs as a whole process: one warm-up, then several runs interleaved with its peer's;
 the table shows medians and the ratios measured in this run. Binders come from bench/generate.py
@@ -20,6 +20,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -123,93 +124,145 @@ def todotxt(out: Path) -> dict | None:  # type: ignore[type-arg]
     return {"command": [binary, "-d", str(config), "-p", "ls", f"due:{TODAY}"]}
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(
-        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
-    )
-    parser.add_argument("--sizes", default="1k,100k")
-    parser.add_argument("--runs", type=int, default=5)
-    args = parser.parse_args()
-    runs = args.runs
-    sizes = args.sizes.split(",")
-    small, big = sizes[0], sizes[-1]
-    rows: list[tuple[str, str, str, str]] = []
+Row = tuple[str, str, str, str, str, str]
 
-    def row(what: str, ours: float, theirs: float, target: str) -> None:
-        rows.append(
-            (
-                what,
-                f"{ours * 1000:.0f} ms",
-                f"{theirs * 1000:.0f} ms",
-                f"{ours / theirs:.2f}x (target {target})",
-            )
-        )
-        print(f"{what}: {rows[-1][1]} vs {rows[-1][2]} = {rows[-1][3]}", file=sys.stderr)
 
-    small_out, big_out = ensure(small), ensure(big)
-    today = {"command": [*TICKLER, "today", "--all"], "cwd": big_out / "binder"}
-    today_small = {"command": [*TICKLER, "today", "--all"], "cwd": small_out / "binder"}
-    ours, theirs = race(today, today_small, runs)
-    row(f"today --all, {big} vs {small}", ours, theirs, "<= 1.25x")
-    peer = taskwarrior(big_out)
+class Table:
+    """The rows of the results: each with its target and whether this run met it."""
+
+    def __init__(self) -> None:
+        self.rows: list[Row] = []
+
+    def add(self, what: str, ours: str, theirs: str, ratio: str, target: str, met: bool | None) -> None:
+        verdict = "" if met is None else "**yes**" if met else "no"
+        self.rows.append((what, ours, theirs, ratio, target, verdict))
+        line = f"{what}: {ours} vs {theirs or '-'} = {ratio or '-'} (target {target}) {verdict}"
+        print(line, file=sys.stderr)
+
+    def ratio(self, what: str, ours: float, theirs: float, limit: float | None) -> None:
+        target = f"<= {limit:g}x" if limit is not None else "(reported)"
+        met = None if limit is None else ours / theirs <= limit
+        self.add(what, ms(ours), ms(theirs), f"{ours / theirs:.2f}x", target, met)
+
+    def seconds(self, what: str, ours: float, limit: float) -> None:
+        self.add(what, ms(ours), "", "", f"<= {limit:g} s", ours <= limit)
+
+    def print(self) -> None:
+        print("\n| measurement | tickler | peer | ratio | target | met |")
+        print("| --- | --- | --- | --- | --- | --- |")
+        for row in self.rows:
+            print("| " + " | ".join(row) + " |")
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+def median_of(command: dict, runs: int) -> float:  # type: ignore[type-arg]
+    """Warm-up, then the median of ``runs`` runs."""
+    timed(**command)
+    return statistics.median(timed(**command) for _ in range(runs))
+
+
+def day_and_find(table: Table, size: str, out: Path, runs: int) -> None:
+    binder = out / "binder"
+    today = {"command": [*TICKLER, "today", "--all"], "cwd": binder}
+    if size == "1k":
+        typer = {"command": [sys.executable, "-c", "import typer"]}
+        table.ratio('`today --all` vs `python -c "import typer"`, 1k', *race(today, typer, runs), 1.3)
+    limits = {"10k": (0.6, None), "100k": (0.25, 1.0)}.get(size, (None, None))
+    peer = taskwarrior(out)
     if peer:
-        ours, theirs = race(today, peer, runs)
-        row(f"today --all vs task due:today list, {big}", ours, theirs, "<= 0.10x")
-    peer = todotxt(big_out)
+        table.ratio(f"`today --all` vs `task due:today list`, {size}", *race(today, peer, runs), limits[0])
+    peer = todotxt(out)
     if peer:
-        ours, theirs = race(today, peer, runs)
-        row(f"today --all vs todo.txt ls due:, {big}", ours, theirs, "<= 0.25x")
-
-    ours, theirs = race(
-        {"command": [*TICKLER, "--version"]}, {"command": [sys.executable, "-c", "import typer"]}, runs
-    )
-    row("--version vs python -c 'import typer'", ours, theirs, "<= 1.3x")
-
-    binder = big_out / "binder"
-    needle = "000777"  # the card number in one customer's name
-    if shutil.which("rg"):
-        find = {"command": [*TICKLER, "find", needle], "cwd": binder}
-        rg = {"command": ["rg", "-l", needle, str(binder)], "cwd": binder}
-        ours, theirs = race(find, rg, runs)
-        row(f"find, cache built, vs rg -l, {big}", ours, theirs, "<= 2x")
-        cold = {**find, "before": ["rm", "-rf", str(binder / ".tickler" / "cache")]}
-        ours, theirs = race(cold, rg, max(1, runs // 2))
-        row(f"find, cold, vs rg -l, {big}", ours, theirs, "(reported)")
-    else:
+        table.ratio(f"`today --all` vs todo.txt `ls due:`, {size}", *race(today, peer, runs), limits[1])
+    if shutil.which("rg") is None:
         print("ripgrep is missing (apt-get install ripgrep): find skipped", file=sys.stderr)
+        return
+    needle = "000777"  # the card number in one customer's name
+    find = {"command": [*TICKLER, "find", needle], "cwd": binder}
+    rg = {"command": ["rg", "-l", needle, str(binder)], "cwd": binder, "ok": (0, 1)}
+    limit = {"10k": 3.0, "100k": 2.0}.get(size)
+    table.ratio(f"`find` a name, cache built, vs `rg -l`, {size}", *race(find, rg, runs), limit)
+    words = "offer 777"  # two words of the Log, as a rep remembers them
+    text = {"command": [*TICKLER, "find", "--text", words], "cwd": binder}
+    rg_text = {"command": ["rg", "-l", "-i", words, str(binder)], "cwd": binder, "ok": (0, 1)}
+    limit = {"100k": 3.0}.get(size)
+    what = f"`find --text` two words, cache built, vs `rg -l -i`, {size}"
+    table.ratio(what, *race(text, rg_text, runs), limit)
 
+
+def reports(table: Table, size: str, out: Path, runs: int) -> None:
+    limit = {"10k": 0.5, "100k": 3.0}.get(size)
+    binder = out / "binder"
+    for args in (["pareto"], ["lapsed"], ["segments"], ["segments", "--matrix"], ["activity"]):
+        command = {"command": [*TICKLER, "report", *args], "cwd": binder}
+        seconds = median_of(command, runs)  # the warm-up builds the ledger
+        what = f"`report {' '.join(args)}`, ledger built, {size}"
+        if limit is None:
+            table.add(what, ms(seconds), "", "", "(reported)", None)
+        else:
+            table.seconds(what, seconds, limit)
+
+
+def importing(table: Table, runs: int) -> None:
+    rows = 10_000
+    source = DATA / "contacts-10k.csv"
+    if not source.exists():
+        subprocess.run(
+            [sys.executable, str(HERE / "contacts.py"), "--rows", str(rows), "--out", str(source)], check=True
+        )
+    # Outside any repository: a binder made inside one would commit into it.
+    scratch = Path(tempfile.mkdtemp(prefix="tickler-bench-import-"))
+    target, floor_repo = scratch / "binder", scratch / "floor"
+    env = {**ENV, **GIT_IDENTITY}
+    fresh = ["sh", "-c", f"rm -rf {target} && {shlex.join(TICKLER)} init {target} >/dev/null 2>&1"]
+    ours = {
+        "command": [*TICKLER, "--binder", str(target), "import", "csv", str(source)],
+        "env": env,
+        "before": fresh,
+    }
+    floor = {
+        "command": [sys.executable, str(HERE / "floor_import.py"), str(target / "cards"), str(floor_repo)],
+        "env": env,
+        "before": ["sh", "-c", f"rm -rf {floor_repo} && git init -q {floor_repo}"],
+    }
+    ours_s, floor_s = race(ours, floor, runs)
+    commits = subprocess.run(
+        ["git", "rev-list", "--count", "HEAD"], cwd=target, capture_output=True, text=True
+    ).stdout.strip()
+    what = f"`import csv` of {rows:,} Google rows, one commit ({commits} with init's)"
+    table.seconds(what, ours_s, 10.0)
+    table.ratio("`import csv`, the same, vs `bench/floor_import.py`", ours_s, floor_s, None)
+    shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_and_roll(table: Table, size: str, out: Path, runs: int) -> None:
+    binder = out / "binder"
     floor = {"command": [sys.executable, str(HERE / "floor_check.py"), str(binder)]}
     check_cold = {
         "command": [*TICKLER, "check"],
         "cwd": binder,
         "before": ["rm", "-rf", str(binder / ".tickler" / "cache")],
     }
-    ours, theirs = race(check_cold, floor, max(1, runs // 2))
-    row(f"check, cold, vs floor, {big}", ours, theirs, "<= 1.3x")
+    table.ratio(f"`check`, cold, vs `bench/floor_check.py`, {size}", *race(check_cold, floor, runs), 1.3)
     check_warm = {"command": [*TICKLER, "check"], "cwd": binder}
-    ours, theirs = race(check_warm, floor, max(1, runs // 2))
-    row(f"check, cache warm, vs floor, {big}", ours, theirs, "<= 0.25x")
-    memory = peak_kb([*TICKLER, "check"], cwd=binder)
-    rows.append((f"check peak memory, {big}", f"{memory / 1024:.0f} MB", "", "target <= 150 MB"))
+    table.ratio(f"`check`, cache warm, vs floor, {size}", *race(check_warm, floor, runs), 0.25)
+    memory = peak_kb([*TICKLER, "check"], cwd=binder) / 1024
+    table.add(f"`check` peak memory, {size}", f"{memory:.0f} MB", "", "", "<= 150 MB", memory <= 150)
 
-    spread = ensure(big, "--from-days", "31") / "binder"
+    spread = ensure(size, "--from-days", "31") / "binder"
     base = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=spread, capture_output=True, text=True
     ).stdout.strip()
     # Back to the generated state: undo the commit and remove what the run moved in. The reset
     # rewrites the moved cards, so tickler's cache no longer vouches for them; a binder in daily
-    # use has it built (every `today` looks at each card), so `check` rebuilds it, untimed.
+    # use has it built (every `check` and `roll` looks at each card), so `check` rebuilds it, untimed.
     undo = f"git reset -q --hard {base} && git clean -qfd -- days months cards"
     reset = ["sh", "-c", undo]
     reset_and_index = ["sh", "-c", f"{undo} && {shlex.join(TICKLER)} check >/dev/null 2>&1 || true"]
-    env = {
-        **ENV,
-        "TICKLER_TODAY": MONTH_LATER,
-        "GIT_AUTHOR_NAME": "bench",
-        "GIT_AUTHOR_EMAIL": "b@example.com",
-        "GIT_COMMITTER_NAME": "bench",
-        "GIT_COMMITTER_EMAIL": "b@example.com",
-    }
+    env = {**ENV, **GIT_IDENTITY, "TICKLER_TODAY": MONTH_LATER}
     roll = {"command": [*TICKLER, "roll"], "cwd": spread, "env": env, "before": reset_and_index}
     roll_stale = {**roll, "before": reset}
     floor_roll = {
@@ -219,20 +272,55 @@ def main() -> None:
         "before": reset,
     }
     subprocess.run([*TICKLER, "check"], cwd=spread, env=env, capture_output=True)  # builds the cache
-    ours, theirs = race(roll, floor_roll, max(1, runs // 2))
+    ours, theirs = race(roll, floor_roll, runs)
     # The last run's commit (made by the floor, which ran last, or by tickler: the same files).
     stat = subprocess.run(
         ["git", "show", "--shortstat", "--format=", "HEAD"], cwd=spread, capture_output=True, text=True
     ).stdout.split()
     moved = stat[0] if stat else "?"
-    row(f"roll spreading a month ({moved} cards moved), vs git mv + commit", ours, theirs, "<= 1.5x")
-    ours, theirs = race(roll_stale, floor_roll, max(1, runs // 2))
-    row("roll, the same, right after a git reset (cache stale for those cards)", ours, theirs, "(reported)")
+    what = f"`roll` spreading a month ({moved} cards moved), vs git mv + commit, {size}"
+    table.ratio(what, ours, theirs, 1.5)
+    ours, theirs = race(roll_stale, floor_roll, runs)
+    what = "`roll`, the same, right after a `git reset` (cache stale for those cards)"
+    table.ratio(what, ours, theirs, None)
     subprocess.run(reset, cwd=spread, check=True)
 
-    print("\n| measurement | tickler | peer | ratio |\n| --- | --- | --- | --- |")
-    for what, a, b, ratio in rows:
-        print(f"| {what} | {a} | {b} | {ratio} |")
+
+GIT_IDENTITY = {
+    "GIT_AUTHOR_NAME": "bench",
+    "GIT_AUTHOR_EMAIL": "b@example.com",
+    "GIT_COMMITTER_NAME": "bench",
+    "GIT_COMMITTER_EMAIL": "b@example.com",
+}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="1k,10k,100k")
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument(
+        "--only", default="day,reports,import,check", help="which groups: day, reports, import, check"
+    )
+    args = parser.parse_args()
+    runs, sizes, only = args.runs, args.sizes.split(","), set(args.only.split(","))
+    table = Table()
+    if "day" in only:
+        startup = {"command": [*TICKLER, "--version"]}
+        typer = {"command": [sys.executable, "-c", "import typer"]}
+        table.ratio('`--version` vs `python -c "import typer"`', *race(startup, typer, runs), 1.3)
+    for size in sizes:
+        out = ensure(size)
+        if "day" in only:
+            day_and_find(table, size, out, runs)
+        if "reports" in only and size != "1k":
+            reports(table, size, out, runs)
+    if "import" in only:
+        importing(table, max(1, runs // 2))
+    if "check" in only:
+        check_and_roll(table, sizes[-1], ensure(sizes[-1]), max(1, runs // 2))
+    table.print()
 
 
 if __name__ == "__main__":
