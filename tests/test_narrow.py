@@ -65,13 +65,13 @@ BIRTHDAY = "Ким Чен Сок Пак Чон Хи Ли Мён Бак Юн Со
 
 
 def visible_width(line: str) -> int:
-    """The columns a terminal gives a line: wide East Asian characters two, combining marks none."""
-    width = 0
-    for ch in line:
-        if unicodedata.combining(ch) or unicodedata.category(ch) in ("Mn", "Me", "Cf"):
-            continue
-        width += 2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1
-    return width
+    """The columns a terminal gives a line: wide East Asian characters two, marks none."""
+    marks = ("Mn", "Me", "Cf")
+    wide = ("W", "F")
+    return sum(
+        0 if unicodedata.category(ch) in marks else 2 if unicodedata.east_asian_width(ch) in wide else 1
+        for ch in line
+    )
 
 
 def words(text: str) -> str:
