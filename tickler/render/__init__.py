@@ -180,22 +180,6 @@ def _widths(
     return widths, total <= budget
 
 
-def table_fits(
-    rows: Sequence[Sequence[str]],
-    style: Style,
-    *,
-    header: Sequence[str] | None = None,
-    shrink: Sequence[int] = (),
-    indent: str = "  ",
-) -> bool:
-    """Whether ``table`` fits the terminal cutting only the ``shrink`` columns, and those no
-    narrower than their floor (always true in a pipe, where nothing is cut)."""
-    all_rows = [list(header), *rows] if header else [list(r) for r in rows]
-    if style.width is None or not all_rows:
-        return True
-    return _widths([[printable(c) for c in row] for row in all_rows], style, shrink, indent)[1]
-
-
 def table(
     rows: Sequence[Sequence[str]],
     style: Style,
@@ -206,12 +190,37 @@ def table(
     indent: str = "  ",
 ) -> list[str]:
     """Align columns; on a terminal shrink the columns named in ``shrink`` (last first) to fit."""
+    lines = _table(rows, style, header, shrink, paints, indent, or_none=False)
+    assert lines is not None
+    return lines
+
+
+def table_if_it_fits(
+    rows: Sequence[Sequence[str]], style: Style, *, header: Sequence[str], shrink: Sequence[int]
+) -> list[str] | None:
+    """``table``, or None when it cannot fit the terminal cutting only the ``shrink`` columns, and
+    those no narrower than their floor (the caller then lays the rows out another way)."""
+    return _table(rows, style, header, shrink, None, "  ", or_none=True)
+
+
+def _table(
+    rows: Sequence[Sequence[str]],
+    style: Style,
+    header: Sequence[str] | None,
+    shrink: Sequence[int],
+    paints: Sequence[str | None] | None,
+    indent: str,
+    *,
+    or_none: bool,
+) -> list[str] | None:
     body = [[printable(cell) for cell in row] for row in rows]
     all_rows = [list(header), *body] if header else body
     if not all_rows:
         return []
     ncols = len(all_rows[0])
-    widths, _ = _widths(all_rows, style, shrink, indent)
+    widths, fits = _widths(all_rows, style, shrink, indent)
+    if or_none and not fits:
+        return None
     lines = []
     for index, row in enumerate(all_rows):
         cells = []

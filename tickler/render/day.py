@@ -15,7 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from ..cache import Row, last_kind
-from . import Style, days_word, display_width, fit, load_bar, pad, printable, table, table_fits, wrap
+from . import Style, days_word, display_width, fit, load_bar, pad, printable, table_if_it_fits, wrap
 
 if TYPE_CHECKING:
     from ..dates import Due, Workdays
@@ -73,9 +73,9 @@ def card_table(
         label = labels[index] if labels is not None else (when(due, today) if due else "-")
         rows.append([label, name, *row])
         late.append(bool(due and due.date < today) or label.endswith(" late"))
-    if not table_fits(rows, style, header=HEADER, shrink=SHRINK):
+    lines = table_if_it_fits(rows, style, header=HEADER, shrink=SHRINK)
+    if lines is None:  # too narrow for whole names and phones
         return stacked(rows, late, style, matches)
-    lines = table(rows, style, header=HEADER, shrink=SHRINK)
     out = [lines[0]]
     for index, (line, red) in enumerate(zip(lines[1:], late, strict=True)):
         out.append(style.paint(line, "31") if red else line)
