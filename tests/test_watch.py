@@ -253,7 +253,13 @@ def test_the_watcher_commits_its_actions_in_one_batch(
         (root / "days/06/b.md").write_text(card_text("B", "2026-12-16"))
         wait_for(lambda: "tickler watch" in _log(root)[0])
         session.settled()
-    assert _log(root)[:2] == ["tickler watch: 2 changes", "two cards"]
+    # The editor's saves are the rep's own change, committed first; the watcher's commit holds
+    # only what it did (the two refiles), so that undo takes back exactly that.
+    assert _log(root)[:3] == ["tickler watch: 2 changes", "tickler: hand edits: a, b", "two cards"]
+    hand = subprocess.run(
+        ["git", "show", "--name-status", "--format=", "HEAD~1"], cwd=root, capture_output=True, text=True
+    ).stdout.split()
+    assert hand == ["M", "days/05/a.md", "M", "days/06/b.md"]
     shown = subprocess.run(
         ["git", "show", "--name-only", "--no-renames", "--format=", "HEAD"],
         cwd=root,

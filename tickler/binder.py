@@ -18,14 +18,24 @@ from . import progress
 from .config import Settings, load_settings
 from .dates import Due
 from .errors import AmbiguousCard, BinderNotFound, CardError, CardNotFound, TicklerError
-from .fsutil import WriteBehind, atomic_move, atomic_write, batch_dir_syncs, binder_lock, read_card_text
+from .fsutil import (
+    MAX_CARD_BYTES,
+    WriteBehind,
+    atomic_move,
+    atomic_write,
+    batch_dir_syncs,
+    binder_lock,
+    read_card_text,
+)
 from .layout import (
     CARD_FOLDERS,
     CARD_SUFFIX,
+    CARDS,
     DAYS,
     MONTHS,
     RUNNING,
     STATE,
+    card_id_of,
     card_rel,
     is_card_name,
     linked_folder,
@@ -37,6 +47,7 @@ from .patterns import Pattern
 if TYPE_CHECKING:
     from .cache import Entry, Filter, Index
     from .card import Card
+    from .git import Repo
 
 _CARD_FOLDER_SET = frozenset(CARD_FOLDERS)
 CONTROL = Pattern(r"[\x00-\x1f\x7f]")
@@ -100,14 +111,30 @@ class Scan:
 
 
 class Transaction:
-    """What one command changed: the paths it touched and the commit message that says so."""
+    """What one command changed: the paths it touched and the commit message that says so.
 
-    __slots__ = ("details", "message", "paths")
+    In a git binder it also keeps what git must hear first: the uncommitted paths (hand edits,
+    a card dragged in an editor, what an earlier failed commit left) of the cards it touches,
+    and the bytes each touched path of those cards held before the command wrote it. These are
+    committed first, in a commit of their own, so that the command's commit holds only what the
+    command did (and ``undo`` takes back exactly that)."""
+
+    __slots__ = ("before", "details", "dirty", "hand", "message", "paths")
 
     def __init__(self, message: str = ""):
         self.message = message
         self.paths: set[str] = set()
         self.details: list[str] = []
+        self.before: dict[str, bytes | None] = {}
+        self.hand: set[str] = set()
+        self.dirty: dict[str, list[str]] | None = None  # card id -> its paths that differ from HEAD
+
+    def absorb(self, other: Transaction) -> None:
+        """Take in another change's paths (``watch`` commits a batch of them at once)."""
+        self.paths |= other.paths
+        self.hand |= other.hand
+        for rel, data in other.before.items():
+            self.before.setdefault(rel, data)
 
 
 class Binder:
@@ -126,6 +153,8 @@ class Binder:
         self._failed: dict[str, TicklerError] = {}  # card id -> why its later write failed
         self._dividers: set[str] = set()  # dividers made or found under the current lock
         self._index: Index | None = None
+        self._repo: Repo | bool | None = False  # False: not looked for yet
+        self._journal: _Journal | None = None
 
     # ------------------------------------------------------------------ paths
 
@@ -148,7 +177,9 @@ class Binder:
         if folder in self._dividers:  # made (and checked) already in this change
             return path
         if linked_folder(self.root, folder):
-            raise TicklerError(f"{folder}/ is a symbolic link; tickler never writes through one")
+            raise TicklerError(
+                f"{folder}/ is a symbolic link; tickler never writes through one. Nothing was changed"
+            )
         path.mkdir(parents=True, exist_ok=True)
         if self._tx is not None:
             self._dividers.add(folder)
@@ -156,22 +187,35 @@ class Binder:
 
     def lock(self) -> AbstractContextManager[None]:
         """The exclusive binder lock every mutating command holds."""
-        return binder_lock(self.root / STATE)
+        state = self.root / STATE
+        if os.path.islink(state):
+            raise TicklerError(
+                f"{STATE} is a symbolic link; tickler keeps its lock and cache there and never writes "
+                f"through a link. Remove it (rm {STATE}): it holds nothing that cannot be made again",
+                path=state,
+            )
+        return binder_lock(state)
 
     @contextmanager
     def changing(self, message: str, *, commit: bool = True) -> Iterator[Transaction]:
         """Hold the lock while a command changes files; then, in a git binder with autocommit on,
-        make one commit of exactly the paths it touched. The command may refine the message.
+        make one commit of exactly the paths it touched (after a commit of the hand edits it found
+        on the cards it touched, see ``Transaction``). The command may refine the message.
         Nested inside another change (``sync`` refiling), it commits its own paths under the same lock.
-        ``commit=False`` leaves committing to the caller (``watch`` batches its actions)."""
+        ``commit=False`` leaves committing to the caller (``watch`` batches its actions).
+
+        A command that fails before it changed a file commits nothing; one that fails part way
+        (a disk filling up in the middle of an import) commits what it did, so that git holds
+        what the binder holds."""
         outer = self._tx
         with self.lock() if outer is None else nullcontext():
             running = self.root / STATE / RUNNING
             if outer is None:
                 self._recover(running)
-                _mark(running, message)
+                self._journal = _Journal(running, message)
             tx = Transaction(message)
             self._tx = tx
+            committed = True
             try:
                 with batch_dir_syncs():
                     try:
@@ -185,44 +229,98 @@ class Binder:
                 self._tx = outer
                 try:
                     if tx.paths and commit:
-                        self.commit(tx)
+                        committed = self.commit(tx)
                 finally:
                     if outer is None:
                         self._refresh_index()
-                        running.unlink(missing_ok=True)
+                        journal, self._journal = self._journal, None
+                        if journal is not None:
+                            journal.close(keep=not committed)
 
     def _recover(self, running: Path) -> None:
-        """Clean up after a changing command that died (killed, power cut) while it held the lock.
+        """Clean up after a changing command that died (killed, power cut) while it held the lock,
+        or whose commit failed (a full disk).
 
-        It left its mark in ``.tickler/running``; the card files need nothing (every write is
-        atomic, and ``check --fix`` refiles), but git may have been stopped holding a lock file
-        (``index.lock``, ``HEAD.lock``, a branch's ``.lock``) that would block every later commit.
-        Lock files made since that mark were made by git on that command's behalf: removed.
+        It left its journal in ``.tickler/running``: what it was, then each path it was about to
+        change. The card files need nothing (every write is atomic, and ``check --fix`` refiles),
+        but git may have been stopped holding a lock file (``index.lock``, ``HEAD.lock``, a
+        branch's ``.lock``) that would block every later commit: lock files made since the
+        journal was begun were made by git on that command's behalf, and are removed. Then the
+        paths it changed are committed as it left them, in a commit of their own, so that git
+        holds what the binder holds before the next command begins.
         """
         try:
-            since = running.stat().st_mtime_ns
-            what = running.read_text(encoding="utf-8", errors="replace").strip() or "a command"
+            since = running.stat().st_mtime_ns if not running.is_symlink() else 0
+            lines = running.read_text(encoding="utf-8", errors="replace").splitlines()
         except FileNotFoundError:
             return
         except OSError:
-            since, what = 0, "a command"
-        from .git import find_repo
-
-        repo = find_repo(self.root) if since else None
+            since, lines = 0, []
+        what = (lines[0].strip() if lines else "") or "a command"
+        paths = {line for line in lines[1:] if _plain_rel(line)}
+        repo = self.repo() if since else None
         if repo is not None:
             removed = repo.remove_locks_since(since)
             if removed:
                 self.notices.append(
                     f"'{what}' was interrupted and left git locked; removed {', '.join(removed)}"
                 )
+        if repo is not None and paths:
+            left = Transaction(f"tickler: what '{what}' left uncommitted")
+            left.paths = paths
+            left.details = sorted(paths)
+            if not self.commit(left):
+                return  # (its journal stays for the next command to try again)
         running.unlink(missing_ok=True)
 
-    def touch(self, *paths: Path) -> None:
-        """Record paths the current change wrote, for its commit."""
-        if self._tx is not None:
-            rels = [self.rel(p) for p in paths]
-            self._tx.paths.update(rels)
-            self._dirty.update(rel.rpartition("/")[0] for rel in rels)
+    def repo(self) -> Repo | None:
+        """The git repository tickler commits to: None when the binder is not in one, or
+        autocommit is off (then git is the user's business)."""
+        if self._repo is False:
+            from .git import find_repo
+
+            self._repo = find_repo(self.root) if self.settings.autocommit else None
+        return self._repo  # type: ignore[return-value]
+
+    def touch(self, *paths: Path, was: bytes | None = None) -> None:
+        """Record paths the current change is about to write (before it writes them), for its
+        commit. ``was``: what the one path held before the command changed it (``edit``, whose
+        editor wrote the file before tickler saw it); by default, what it holds now."""
+        tx = self._tx
+        if tx is None:
+            return
+        rels = [self.rel(p) for p in paths]
+        if self._journal is not None:
+            self._journal.add(rels)
+        for rel in rels:
+            if rel in tx.paths:
+                continue
+            card_id = card_id_of(rel)
+            if card_id is not None:
+                hand = self._uncommitted(tx).get(card_id)
+                if hand:  # uncommitted changes of this card: git hears of them first
+                    tx.hand.update(hand)
+                    tx.before[rel] = was if was is not None else _bytes_of(self.root / rel)
+            tx.paths.add(rel)
+            self._dirty.add(rel.rpartition("/")[0])
+
+    def _uncommitted(self, tx: Transaction) -> dict[str, list[str]]:
+        """The cards whose files differ from git's HEAD (one ``git status`` a change)."""
+        if tx.dirty is None:
+            tx.dirty = {}
+            repo = self.repo()
+            if repo is not None:
+                from .git import GitError
+
+                try:
+                    changed = repo.changed_paths([CARDS, DAYS, MONTHS])
+                except GitError:
+                    changed = []
+                for rel in changed:
+                    card_id = card_id_of(rel)
+                    if card_id is not None:
+                        tx.dirty.setdefault(card_id, []).append(rel)
+        return tx.dirty
 
     def changed_by_hand(self, folder: str) -> None:
         """Note that a card in ``folder`` was saved from outside (``watch`` sees editors' saves):
@@ -277,25 +375,42 @@ class Binder:
                 info = path.stat()
                 self._written[(folder, card_id + CARD_SUFFIX)] = (info.st_mtime_ns, info.st_size, card)
 
-    def commit(self, tx: Transaction) -> None:
-        """Commit a change's paths when the binder is a git repository with autocommit on."""
-        if not self.settings.autocommit:
-            return
-        from .git import GitError, find_repo
-
-        repo = find_repo(self.root)
+    def commit(self, tx: Transaction) -> bool:
+        """Commit a change's paths when the binder is a git repository with autocommit on: first
+        the hand edits it found on the cards it touched (``tickler: hand edits: ID``), then the
+        change. False when git could not commit (said in the notices; the journal keeps the paths
+        for the next command)."""
+        repo = self.repo()
         if repo is None:
-            return
+            return True
+        from .git import GitError
+
         try:
             busy = repo.in_the_middle()
             if busy:
                 self.notices.append(f"git is in the middle of {busy}: the change is saved but not committed")
-                return
+                return False
             message = tx.message if not tx.details else tx.message + "\n\n" + "\n".join(tx.details)
+            before: dict[str, bytes | None] = {}
+            for rel in tx.hand | {r for r in tx.before}:
+                before[rel] = tx.before[rel] if rel in tx.before else _bytes_of(self.root / rel)
+            hand_ids = sorted({card_id_of(rel) or rel for rel in before})
             progress.stage("Committing")
-            repo.commit_paths(tx.paths, message)
+            made = repo.commit_paths(
+                tx.paths | tx.hand,
+                message,
+                before=before,
+                before_message=f"tickler: hand edits: {', '.join(hand_ids)}",
+            )
+            if made is not None and repo.branch() is None:
+                self.notices.append(
+                    "git's HEAD is detached (on no branch): the change is committed there, where a "
+                    "checkout can leave it behind; 'git switch -c NAME' keeps it on a branch"
+                )
         except GitError as exc:
             self.notices.append(f"the change is saved but not committed: {exc.message}")
+            return False
+        return True
 
     # ------------------------------------------------------------------ reading
 
@@ -429,26 +544,59 @@ class Binder:
     def save(self, filed: Filed, card: Card, today: dt.date) -> Filed:
         """Write ``card`` in place of ``filed`` and refile it where the filing rule says.
 
-        The new text is written atomically first, then the file is renamed, so a crash leaves the
-        card exactly once: old text, or new text (possibly still in the old folder, which ``check
-        --fix`` or ``roll`` refiles).
+        Everything that can refuse is asked before the first write: the card's size, the target
+        divider (not a link, writable), the folder it leaves. The new text is then written
+        atomically, and the file renamed, so a crash leaves the card exactly once: old text, or
+        new text (possibly still in the old folder, which ``check --fix`` or ``roll`` refiles).
+        A rename that still fails puts the old text back: the command changed nothing.
         """
         self._settle()
         path = self.path_of(filed.folder, filed.id)
-        if card.text != filed.card.text:
-            self.touch(path)
-            atomic_write(path, card.text.encode("utf-8"))
-            self._wrote(filed.folder, filed.id, path, card)
         target = location_for(card.next, today)
+        data = card.text.encode("utf-8") if card.text != filed.card.text else None
+        if data is not None:
+            self.fits(data, self.rel(path))
+        dest = self.path_of(target, filed.id)
         if target != filed.folder:
             self.divider(target)
-            self.touch(path, self.path_of(target, filed.id))
-            atomic_move(path, self.path_of(target, filed.id))
+            self.writable(filed.folder)
+            self.writable(target)
+            if os.path.lexists(dest):
+                raise TicklerError(f"{self.rel(dest)} already exists; nothing was changed")
+        if data is not None:
+            self.touch(path)
+            atomic_write(path, data)
+            self._wrote(filed.folder, filed.id, path, card)
+        if target != filed.folder:
+            self.touch(path, dest)
+            try:
+                atomic_move(path, dest)
+            except TicklerError:
+                if data is not None:  # as it was: the command changed nothing
+                    with suppress(TicklerError):
+                        atomic_write(path, filed.card.text.encode("utf-8"))
+                raise
             self.moved(filed.folder, target, filed.id)
             known = self._written.pop((filed.folder, filed.id + CARD_SUFFIX), None)
             if known is not None:
                 self._written[(target, filed.id + CARD_SUFFIX)] = known
         return Filed(filed.id, target, card)
+
+    def fits(self, data: bytes, rel: str) -> None:
+        """Refuse to write a card tickler would refuse to read."""
+        if len(data) > MAX_CARD_BYTES:
+            raise TicklerError(
+                f"the card would be {len(data) / 1_000_000:.1f} MB, past the "
+                f"{MAX_CARD_BYTES // 1_000_000} MB a card may hold (tickler would no longer read it); "
+                "move long notes or attachments out of the card. Nothing was changed",
+                path=rel,
+            )
+
+    def writable(self, folder: str) -> None:
+        """Refuse, naming the folder, when a card cannot be written to or renamed out of it."""
+        path = self.root / folder
+        if path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
+            raise TicklerError("permission denied; nothing was changed", path=f"{folder}/")
 
     def create(self, card: Card, today: dt.date, *, card_id: str | None = None, later: bool = False) -> Filed:
         """Write a new card where the filing rule says, under ``card_id`` or a new id made from
@@ -457,19 +605,23 @@ class Binder:
         waits for them first."""
         card_id = card_id or self.unique_id(card.name)
         folder = location_for(card.next, today)
-        self.divider(folder)
         path = self.path_of(folder, card_id)
-        if path.exists() or (folder, card_id) in self._behind_cards:
+        data = card.text.encode("utf-8")
+        self.fits(data, self.rel(path))
+        if folder not in self._dividers:
+            self.divider(folder)
+            self.writable(folder)
+        if os.path.lexists(path) or (folder, card_id) in self._behind_cards:
             raise TicklerError(f"{self.rel(path)} already exists")
         self.touch(path)
         if later and self._tx is not None:
             if self._behind is None:
                 self._behind = WriteBehind()
             self._behind_cards[(folder, card_id)] = card
-            self._behind.write((folder, card_id), path, card.text.encode("utf-8"))
+            self._behind.write((folder, card_id), path, data)
         else:
             self._settle()
-            atomic_write(path, card.text.encode("utf-8"))
+            atomic_write(path, data)
             self._wrote(folder, card_id, path, card)
         return Filed(card_id, folder, card)
 
@@ -492,6 +644,44 @@ class Binder:
         return card_id
 
 
-def _mark(path: Path, message: str) -> None:
-    with suppress(OSError):  # without the mark, only the clean-up after a later crash is lost
-        path.write_text(message.splitlines()[0] if message else "", encoding="utf-8")
+class _Journal:
+    """``.tickler/running`` while a changing command runs: its name, then every path it is about
+    to change, a line each, written before the change (the operating system keeps the lines
+    when the process is killed). Left behind by a crash or a failed commit, it tells the next
+    command what to commit (``Binder._recover``)."""
+
+    def __init__(self, path: Path, message: str):
+        self.path = path
+        self._fd: int | None = None
+        with suppress(OSError):  # without the journal, only the clean-up after a later crash is lost
+            if not path.parent.is_symlink():
+                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
+                os.write(self._fd, (message.splitlines()[0] if message else "").encode() + b"\n")
+
+    def add(self, rels: list[str]) -> None:
+        if self._fd is not None:
+            with suppress(OSError):
+                os.write(self._fd, "".join(f"{rel}\n" for rel in rels).encode("utf-8", "surrogateescape"))
+
+    def close(self, *, keep: bool) -> None:
+        if self._fd is not None:
+            with suppress(OSError):
+                os.close(self._fd)
+            self._fd = None
+        if not keep:
+            self.path.unlink(missing_ok=True)
+
+
+def _plain_rel(line: str) -> bool:
+    """A binder-relative path as the journal writes them (nothing that climbs out of the binder)."""
+    return bool(line) and not line.startswith("/") and ".." not in line.split("/") and "\0" not in line
+
+
+def _bytes_of(path: Path) -> bytes | None:
+    """A file's bytes, or None when there is no plain file there."""
+    try:
+        if path.is_symlink() or not path.is_file():
+            return None
+        return path.read_bytes()
+    except OSError:
+        return None

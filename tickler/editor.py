@@ -50,13 +50,13 @@ def edit(binder: Binder, ref: str, clock: Clock) -> EditResult:
         raise TicklerError(
             f"the editor '{command[0]}' exited with code {done.returncode}; card left as saved"
         )
-    with binder.changing(f"tickler edit: {before.id}") as tx:
+    with binder.changing(f"tickler edit: {before.id}"):
         try:
             edited = binder.load(before.folder, before.id)
         except CardError as exc:
             return EditResult(before, None, [], exc)
-        if edited.card.text != before.card.text:
-            tx.paths.add(binder.rel(path))
+        if edited.card.text != before.card.text:  # the editor's change is this command's own
+            binder.touch(path, was=before.card.text.encode("utf-8"))
         after = binder.save(edited, edited.card, clock.today)
     return EditResult(before, after, describe_changes(before, after))
 

@@ -6,6 +6,7 @@ from HEAD, so whatever the user has staged or edited elsewhere stays as it was.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
@@ -13,11 +14,12 @@ import stat
 import subprocess
 import sys
 import tempfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import TicklerError
+from .layout import card_id_of
 
 
 class GitError(TicklerError):
@@ -27,6 +29,15 @@ class GitError(TicklerError):
 BULK = 200  # from this many files on, a commit's contents go into one pack (Repo._packed)
 # Attributes under which git stores a file's content other than byte for byte.
 _CONTENT_ATTRS = ("filter", "text", "eol", "crlf", "ident", "working-tree-encoding")
+
+
+@dataclass(frozen=True)
+class TreeChange:
+    """One file a commit changed: its binder-relative path and blob ids (None: absent)."""
+
+    path: str
+    before: str | None
+    after: str | None
 
 
 @dataclass(frozen=True)
@@ -99,13 +110,29 @@ class Repo:
                 continue
         return removed
 
-    def commit_paths(self, paths: Iterable[str], message: str) -> str | None:
+    def commit_paths(
+        self,
+        paths: Iterable[str],
+        message: str,
+        *,
+        before: Mapping[str, bytes | None] | None = None,
+        before_message: str = "",
+    ) -> str | None:
         """Commit exactly ``paths`` (binder-relative) as they are in the work tree; returns the new
-        commit, or None when they hold no change. Other staged or unstaged edits are left alone."""
-        repo_paths = sorted({self.repo_path(p) for p in paths})
-        if not repo_paths:
+        commit, or None when they hold no change. Other staged or unstaged edits are left alone.
+
+        A card is committed whole: every path of the same card id in the parent commit goes into
+        the commit too, so a card that moved outside it (dragged by hand, a move whose commit
+        failed) leaves no stale copy behind and no commit holds one id at two paths.
+
+        With ``before`` (binder-relative path -> its bytes, None for absent), the change goes on
+        top of a commit ``before_message`` of those contents: the state the files had before the
+        command changed them (the hand edits it found). HEAD moves once, to the change; nothing
+        is committed when the change adds nothing to ``before``."""
+        wanted = {self.repo_path(p) for p in paths}
+        prior = {self.repo_path(p): data for p, data in (before or {}).items()}
+        if not wanted and not prior:
             return None
-        listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
         parent = self.head()
         with tempfile.TemporaryDirectory(prefix="tickler-index-") as tmp:
             env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
@@ -113,30 +140,111 @@ class Repo:
                 self.run("read-tree", parent, env=env)
             else:
                 self.run("read-tree", "--empty", env=env)
+            wanted |= self._same_cards(wanted | set(prior), env)
+            base_tree = self.text("rev-parse", f"{parent}^{{tree}}").strip() if parent else ""
+            first_tree = base_tree
+            if prior:
+                self.run("update-index", "-z", "--index-info", stdin=self._staged(prior, Path(tmp)), env=env)
+                first_tree = self.run("write-tree", env=env).stdout.decode().strip()
+            repo_paths = sorted(wanted | set(prior))
+            listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
             packed = self._packed(repo_paths, Path(tmp)) if len(repo_paths) >= BULK else None
             if packed is not None:
                 self.run("update-index", "-z", "--index-info", stdin=packed, env=env)
             else:
                 self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, env=env)
             tree = self.run("write-tree", env=env).stdout.decode().strip()
-        if parent and tree == self.text("rev-parse", f"{parent}^{{tree}}").strip():
+        if tree == first_tree:
             return None
+        base = parent
+        if prior and first_tree != base_tree:
+            base = self._commit_tree(first_tree, base, before_message)
+        commit = self._commit_tree(tree, base, message)
+        # The real index first, then HEAD: killed in between, the index holds what the work tree
+        # holds (staged, and committed by the next command), never a state a plain ``git commit``
+        # would turn back. update-index takes the paths one by one (``reset --pathspec-from-file``
+        # matches every path against every index entry: minutes for a big roll).
+        self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
+        update = ["update-ref", "-m", message.splitlines()[0], "HEAD", commit]
+        if parent:
+            update.append(parent)
+        self.run(*update)
+        return commit
+
+    def _commit_tree(self, tree: str, parent: str | None, message: str) -> str:
         # The message goes through stdin: a roll of thousands of cards lists each in the body,
         # more than one command-line argument may hold.
         args = ["commit-tree", tree, "-F", "-"]
         if parent:
             args[2:2] = ["-p", parent]
-        commit = self.run(*args, stdin=message.encode("utf-8")).stdout.decode().strip()
-        update = ["update-ref", "-m", message.splitlines()[0], "HEAD", commit]
-        if parent:
-            update.append(parent)
-        self.run(*update)
-        # Bring the real index in line for these paths, so `git status` shows them clean: they are
-        # staged as they are in the work tree, which is what was just committed. (update-index
-        # takes the paths one by one; `reset --pathspec-from-file` would match every path against
-        # every index entry, which takes minutes for a roll of thousands in a big binder.)
-        self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
-        return commit
+        return self.run(*args, stdin=message.encode("utf-8")).stdout.decode().strip()
+
+    def _same_cards(self, repo_paths: set[str], env: dict[str, str]) -> set[str]:
+        """The paths in the index ``env`` names of the card ids that ``repo_paths`` hold."""
+        ids = {card_id for p in repo_paths if (rel := self.binder_path(p)) and (card_id := card_id_of(rel))}
+        if not ids:
+            return set()
+        if len(ids) <= 32:  # a few cards: ask for their paths (a pathspec each is matched per entry)
+            specs = []
+            for card_id in sorted(ids):
+                name = _glob_escape(card_id + ".md")
+                specs += [
+                    f":(literal){self.repo_path('cards/' + card_id + '.md')}",
+                    f":(glob){self.repo_path('days')}/*/{name}",
+                    f":(glob){self.repo_path('months')}/*/{name}",
+                ]
+        else:
+            specs = [self.repo_path(folder) for folder in ("cards", "days", "months")]
+        out = self.run("ls-files", "-z", "--cached", "--", *specs, env=env).stdout
+        found = set()
+        for raw in out.split(b"\0"):
+            path = raw.decode("utf-8", errors="surrogateescape")
+            rel = self.binder_path(path) if path else None
+            if rel is not None and card_id_of(rel) in ids:
+                found.add(path)
+        return found
+
+    def _staged(self, contents: Mapping[str, bytes | None], tmp: Path) -> bytes:
+        """``update-index -z --index-info`` lines that stage ``contents`` (repo path -> bytes,
+        None: removed), their blobs written into the object store."""
+        present = sorted(p for p, data in contents.items() if data is not None)
+        blobs = self._blobs([(p, contents[p] or b"") for p in present], tmp)
+        lines = [f"100644 {blobs[p]}\t{p}\0" for p in present]
+        zeros = "0" * len(next(iter(blobs.values()))) if blobs else "0" * self._hash_length()
+        lines += [f"0 {zeros}\t{p}\0" for p, data in sorted(contents.items()) if data is None]
+        return "".join(lines).encode("utf-8")
+
+    def _hash_length(self) -> int:
+        return 64 if self.text("rev-parse", "--show-object-format").strip() == "sha256" else 40
+
+    def _blobs(self, items: list[tuple[str, bytes]], tmp: Path) -> dict[str, str]:
+        """Write each (repo path, bytes) as a blob, as ``git add`` would store it at that path;
+        their ids by path. One ``fast-import`` pack when git stores the files byte for byte (no
+        filter or end-of-line conversion), else one ``hash-object`` each."""
+        if not items:
+            return {}
+        if not self._converts([p for p, _ in items]):
+            stream = bytearray()
+            for number, (_, data) in enumerate(items, 1):
+                stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data)) + data + b"\n"
+            stream += b"done\n"
+            marks_file = tmp / f"marks-{len(list(tmp.iterdir()))}"
+            self.run("fast-import", "--quiet", "--done", f"--export-marks={marks_file}", stdin=bytes(stream))
+            marks = dict(line.split(" ", 1) for line in marks_file.read_text().splitlines())
+            return {path: marks[f":{number}"] for number, (path, _) in enumerate(items, 1)}
+        blobs = {}
+        for path, data in items:
+            done = self.run("hash-object", "-w", "--stdin", f"--path={path}", stdin=data)
+            blobs[path] = done.stdout.decode().strip()
+        return blobs
+
+    def _converts(self, repo_paths: list[str]) -> bool:
+        """Whether git would store any of these files other than byte for byte."""
+        if self.text("config", "--get", "core.autocrlf", check=False).strip().lower() in ("true", "input"):
+            return True
+        listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
+        attrs = self.run("check-attr", "-z", "--stdin", *_CONTENT_ATTRS, stdin=listing).stdout.split(b"\0")
+        return any(value not in (b"unspecified", b"") for value in attrs[2::3])
 
     def _packed(self, repo_paths: list[str], tmp: Path) -> bytes | None:
         """For a commit of thousands of files: their contents written into one pack by ``git
@@ -144,35 +252,25 @@ class Repo:
         slower), and the ``update-index -z --index-info`` lines that stage them. None (stage the
         usual way) when git would not store a file byte for byte (a filter or end-of-line
         conversion applies) or one is not a plain file."""
-        if self.text("config", "--get", "core.autocrlf", check=False).strip().lower() in ("true", "input"):
+        if self._converts(repo_paths):
             return None
-        listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
-        attrs = self.run("check-attr", "-z", "--stdin", *_CONTENT_ATTRS, stdin=listing).stdout.split(b"\0")
-        if any(value not in (b"unspecified", b"") for value in attrs[2::3]):
-            return None
-        zeros = "0" * (64 if self.text("rev-parse", "--show-object-format").strip() == "sha256" else 40)
-        stream, staged = bytearray(), []
-        for number, path in enumerate(repo_paths, 1):
+        contents: dict[str, bytes | None] = {}
+        for path in repo_paths:
             full = self.top / path
             try:
                 info = full.lstat()
             except FileNotFoundError:
-                staged.append((0, path))  # gone: out of the commit
+                contents[path] = None  # gone: out of the commit
                 continue
             if not stat.S_ISREG(info.st_mode) or info.st_mode & 0o111:
                 return None
-            data = full.read_bytes()
-            stream += b"blob\nmark :%d\ndata %d\n" % (number, len(data)) + data + b"\n"
-            staged.append((number, path))
-        marks_file = tmp / "marks"
-        stream += b"done\n"
-        self.run("fast-import", "--quiet", "--done", f"--export-marks={marks_file}", stdin=bytes(stream))
-        marks = dict(line.split(" ", 1) for line in marks_file.read_text().splitlines())
-        lines = [
-            f"100644 {marks[f':{number}']}\t{path}\0" if number else f"0 {zeros}\t{path}\0"
-            for number, path in staged
-        ]
-        return "".join(lines).encode("utf-8")
+            contents[path] = full.read_bytes()
+        return self._staged(contents, tmp)
+
+    def branch(self) -> str | None:
+        """The branch HEAD is on; None when HEAD is detached."""
+        done = self.run("symbolic-ref", "-q", "--short", "HEAD", check=False)
+        return done.stdout.decode().strip() or None
 
     def reflog(self) -> list[tuple[str, str]]:
         """(commit, subject) of HEAD's moves in this clone, newest first: the commits made here
@@ -194,17 +292,56 @@ class Repo:
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0
 
-    def files_changed(self, parent: str, commit: str) -> list[str]:
-        """Binder-relative paths that ``commit`` changed against ``parent`` (a move is a path
-        removed and a path added)."""
-        out = self.run("diff-tree", "-r", "--no-renames", "--name-only", "-z", parent, commit).stdout
-        paths = [p.decode("utf-8", errors="surrogateescape") for p in out.split(b"\0") if p]
-        return sorted(rel for p in paths if (rel := self.binder_path(p)) is not None)
+    def tree_changes(self, parent: str, commit: str) -> list[TreeChange]:
+        """What ``commit`` changed against ``parent``, a binder file at a time (a move is a path
+        removed and a path added), with the blob ids on both sides."""
+        out = self.run("diff-tree", "-r", "--no-renames", "--raw", "-z", parent, commit).stdout
+        fields = out.split(b"\0")
+        changes = []
+        for meta, raw_path in zip(fields[0::2], fields[1::2], strict=False):
+            parts = meta.decode().lstrip(":").split()
+            if len(parts) < 5:
+                continue
+            rel = self.binder_path(raw_path.decode("utf-8", errors="surrogateescape"))
+            if rel is None:
+                continue
+            before = None if set(parts[2]) == {"0"} else parts[2]
+            after = None if set(parts[3]) == {"0"} else parts[3]
+            changes.append(TreeChange(rel, before, after))
+        return sorted(changes, key=lambda c: c.path)
 
-    def blob(self, commit: str, rel: str) -> bytes | None:
-        """A binder file's bytes in ``commit``, or None when it did not exist there."""
-        done = self.run("cat-file", "blob", f"{commit}:{self.repo_path(rel)}", check=False)
-        return done.stdout if done.returncode == 0 else None
+    def disk_blobs(self, rels: list[str]) -> dict[str, str]:
+        """The blob id each binder file would have if added now (``git add``'s view of it), for
+        the plain files among ``rels``; a missing file, a link or a folder is left out."""
+        present = []
+        for rel in rels:
+            full = self.top / self.repo_path(rel)
+            with contextlib.suppress(OSError):
+                if stat.S_ISREG(full.lstat().st_mode):
+                    present.append(rel)
+        if not present:
+            return {}
+        listing = "".join(f"{self.repo_path(rel)}\n" for rel in present).encode("utf-8")
+        out = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.decode().split()
+        return dict(zip(present, out, strict=True))
+
+    def blobs(self, ids: list[str]) -> dict[str, bytes]:
+        """The contents of blobs, by id, in one ``cat-file --batch``."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        out = self.run("cat-file", "--batch", stdin="".join(f"{i}\n" for i in wanted).encode()).stdout
+        found: dict[str, bytes] = {}
+        at = 0
+        for blob in wanted:
+            end = out.index(b"\n", at)
+            header = out[at:end].split()
+            if len(header) != 3:
+                raise GitError(f"git cat-file: no object {blob}")
+            size = int(header[2])
+            found[blob] = out[end + 1 : end + 1 + size]
+            at = end + 1 + size + 1
+        return found
 
     def changed_paths(self, pathspecs: Sequence[str]) -> list[str]:
         """Binder-relative paths under ``pathspecs`` that differ from HEAD or are untracked."""

@@ -16,8 +16,8 @@ from dataclasses import dataclass, field
 from .binder import Binder
 from .errors import TicklerError
 from .fsutil import atomic_write
-from .git import Repo, find_repo
-from .layout import card_id_of
+from .git import Repo, TreeChange, find_repo
+from .layout import card_id_of, card_rel
 
 UNDOES = re.compile(r"^Undoes: ([0-9a-f]{40})$", re.MULTILINE)
 
@@ -83,33 +83,58 @@ def undo(binder: Binder, *, dry_run: bool = False) -> Undo:
         commit, subject = last_change(repo)
         (parent,) = repo.parents(commit)
         result = Undo(commit, subject)
-        plan: list[tuple[str, bytes | None]] = []
-        changed_since = []
-        for rel in repo.files_changed(parent, commit):
-            path = binder.root / rel
-            now = path.read_bytes() if path.is_file() and not path.is_symlink() else None
-            if now != repo.blob(commit, rel):
-                changed_since.append(card_id_of(rel) or rel)
-            plan.append((rel, repo.blob(parent, rel)))
-        if changed_since:
-            raise TicklerError(
-                f"cannot undo '{subject}': {', '.join(changed_since)} changed since "
-                "(by hand, by another command or by a merge); nothing was changed"
-            )
+        changes = repo.tree_changes(parent, commit)
+        _refuse_unless_exact(binder, repo, subject, changes)
+        plan = [(c.path, c.before) for c in changes]
         for rel, before in plan:
             (result.removed if before is None else result.restored).append(rel)
         if dry_run:
             return result
         assert tx is not None
-        for rel, before in plan:
+        contents = repo.blobs([blob for _, blob in plan if blob is not None])
+        binder.touch(*(binder.root / rel for rel, _ in plan))
+        for rel, blob in plan:
             path = binder.root / rel
-            binder.touch(path)
-            if before is None:
+            if blob is None:
                 path.unlink(missing_ok=True)
             else:
                 if "/" in rel:
                     binder.divider(rel.rpartition("/")[0])
-                atomic_write(path, before)
+                atomic_write(path, contents[blob])
         tx.message = f"tickler undo: {subject}"
         tx.details = [f"Undoes: {commit}", *result.lines()]
     return result
+
+
+def _refuse_unless_exact(binder: Binder, repo: Repo, subject: str, changes: list[TreeChange]) -> None:
+    """Refuse, changing nothing, unless the undo is exact: every file the change touched is still
+    as the change left it, and each card it touched is on disk exactly where the change put it
+    (a copy elsewhere, dragged by hand since, would be doubled or lost by the undo)."""
+    on_disk = repo.disk_blobs([c.path for c in changes])
+    changed_since = [card_id_of(c.path) or c.path for c in changes if on_disk.get(c.path) != c.after]
+    if changed_since:
+        raise TicklerError(
+            f"cannot undo '{subject}': {', '.join(sorted(set(changed_since)))} changed since "
+            "(by hand, by another command or by a merge); nothing was changed"
+        )
+    touched: dict[str, set[str]] = {}  # card id -> its paths after the change
+    for change in changes:
+        card_id = card_id_of(change.path)
+        if card_id is not None:
+            paths = touched.setdefault(card_id, set())
+            if change.after is not None:
+                paths.add(change.path)
+    if not touched:
+        return
+    elsewhere = []
+    for folder, card_id, _ in binder.card_files():
+        if card_id in touched:
+            rel = card_rel(folder, card_id)
+            if rel not in touched[card_id]:
+                elsewhere.append(rel)
+    if elsewhere:
+        raise TicklerError(
+            f"cannot undo '{subject}': {', '.join(sorted(elsewhere))} also holds a card the change "
+            "touched (copied or dragged there since); undoing would leave that customer twice. "
+            "Nothing was changed"
+        )

@@ -153,7 +153,7 @@ class Watcher:
             self.say(line + (f" ({change.note})" if change.note.startswith("rolled") else ""))
 
     def _record(self, tx: Transaction) -> None:
-        self._batch.paths |= tx.paths
+        self._batch.absorb(tx)
         if tx.paths:
             self._last_action = time.monotonic()
 
