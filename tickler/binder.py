@@ -25,6 +25,7 @@ from .fsutil import (
     atomic_write,
     batch_dir_syncs,
     binder_lock,
+    is_temp_name,
     read_card_text,
 )
 from .layout import (
@@ -119,7 +120,7 @@ class Transaction:
     committed first, in a commit of their own, so that the command's commit holds only what the
     command did (and ``undo`` takes back exactly that)."""
 
-    __slots__ = ("before", "details", "dirty", "hand", "message", "paths")
+    __slots__ = ("before", "details", "dirty", "hand", "keep_hand", "message", "paths")
 
     def __init__(self, message: str = ""):
         self.message = message
@@ -128,11 +129,13 @@ class Transaction:
         self.before: dict[str, bytes | None] = {}
         self.hand: set[str] = set()
         self.dirty: dict[str, list[str]] | None = None  # card id -> its paths that differ from HEAD
+        self.keep_hand = False  # commit the hand edits even when the change itself adds nothing
 
     def absorb(self, other: Transaction) -> None:
         """Take in another change's paths (``watch`` commits a batch of them at once)."""
         self.paths |= other.paths
         self.hand |= other.hand
+        self.keep_hand |= other.keep_hand
         for rel, data in other.before.items():
             self.before.setdefault(rel, data)
 
@@ -258,6 +261,8 @@ class Binder:
             since, lines = 0, []
         what = (lines[0].strip() if lines else "") or "a command"
         paths = {line for line in lines[1:] if _plain_rel(line)}
+        for folder in sorted({rel.rpartition("/")[0] for rel in paths} & _CARD_FOLDER_SET):
+            _remove_temp_files(self.root / folder)  # half-written files of its atomic writes
         repo = self.repo() if since else None
         if repo is not None:
             removed = repo.remove_locks_since(since)
@@ -303,6 +308,15 @@ class Binder:
                     tx.before[rel] = was if was is not None else _bytes_of(self.root / rel)
             tx.paths.add(rel)
             self._dirty.add(rel.rpartition("/")[0])
+
+    def take_hand_edits(self) -> None:
+        """Make every uncommitted card file part of the current change (committed first, as hand
+        edits): ``check --fix`` leaves git holding what the binder holds."""
+        tx = self._tx
+        if tx is not None:
+            rels = sorted({rel for rels in self._uncommitted(tx).values() for rel in rels})
+            self.touch(*(self.root / rel for rel in rels))
+            tx.keep_hand = True
 
     def _uncommitted(self, tx: Transaction) -> dict[str, list[str]]:
         """The cards whose files differ from git's HEAD (one ``git status`` a change)."""
@@ -401,6 +415,7 @@ class Binder:
                 message,
                 before=before,
                 before_message=f"tickler: hand edits: {', '.join(hand_ids)}",
+                keep_before=tx.keep_hand,
             )
             if made is not None and repo.branch() is None:
                 self.notices.append(
@@ -670,6 +685,14 @@ class _Journal:
             self._fd = None
         if not keep:
             self.path.unlink(missing_ok=True)
+
+
+def _remove_temp_files(folder: Path) -> None:
+    with suppress(OSError), os.scandir(folder) as listing:
+        for item in listing:
+            if is_temp_name(item.name) and item.is_file(follow_symlinks=False):
+                with suppress(OSError):
+                    os.unlink(item.path)
 
 
 def _plain_rel(line: str) -> bool:

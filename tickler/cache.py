@@ -167,7 +167,8 @@ class Index:
     def __init__(self, root: Path, *, use_cache: bool = True):
         self.root = root
         self.state = f"{root}/{STATE}/cache"  # text paths: a listing makes hundreds of them
-        self.use_cache = use_cache
+        # Never through a link: a .tickler that points elsewhere is neither read nor written.
+        self.use_cache = use_cache and not os.path.islink(f"{root}/{STATE}")
 
     def _cache_file(self, folder: str) -> str:
         return f"{self.state}/{folder.replace('/', '-')}.v{VERSION}"

@@ -19,7 +19,7 @@ from .binder import Binder, Filed
 from .card import format_entry
 from .dedupe import Contacts, Duplicate, contacts_of, probable_duplicates
 from .fsutil import atomic_move, atomic_write, is_temp_name
-from .layout import CARD_FOLDERS, CARD_SUFFIX, card_rel, filer, location_for
+from .layout import CARD_FOLDERS, CARD_SUFFIX, CARDS, DAYS, MONTHS, card_id_of, card_rel, filer, location_for
 from .names import id_key
 
 
@@ -77,6 +77,7 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
 
     progress.stage("Checking cards", len(CARD_FOLDERS))
     duplicates = probable_duplicates(contacts(), binder.settings.region)
+    problems += git_problems(binder, set(first_place))
     for card_id, where in places.items():
         problems.append(
             Problem("duplicate", where[0], f"id '{card_id}' is in {len(where)} places: {', '.join(where)}")
@@ -87,12 +88,65 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
     return problems, duplicates
 
 
+def git_problems(binder: Binder, on_disk: set[str]) -> list[Problem]:
+    """Where git's HEAD and the binder disagree, in a git binder tickler commits to: a card id at
+    two paths in HEAD, a committed card no longer on disk, and index entries a killed git
+    command left half-staged (a plain ``git commit`` would commit them)."""
+    repo = binder.repo()
+    if repo is None:
+        return []
+    from .git import GitError
+
+    try:
+        committed = repo.committed([CARDS, DAYS, MONTHS])
+        half = repo.half_staged([CARDS, DAYS, MONTHS])
+    except GitError as exc:
+        return [Problem("git", ".git", f"cannot compare with git: {exc.message}")]
+    problems = []
+    for card_id, paths in sorted(_by_id(committed).items()):
+        if len(paths) > 1:
+            problems.append(
+                Problem(
+                    "git", paths[0], f"id '{card_id}' is in git's HEAD {len(paths)} times: {', '.join(paths)}"
+                )
+            )
+        if card_id not in on_disk:
+            problems.append(
+                Problem(
+                    "git",
+                    paths[0],
+                    "is committed in git but missing on disk (deleted by hand?); 'tickler check --fix' "
+                    "brings it back from git, 'git rm' removes the customer for good",
+                )
+            )
+    for rel in half:
+        problems.append(
+            Problem(
+                "git",
+                rel,
+                "staged in git's index as neither HEAD nor the binder has it (an interrupted git command)",
+            )
+        )
+    return problems
+
+
+def _by_id(rels: list[str]) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = {}
+    for rel in sorted(rels):
+        card_id = card_id_of(rel)
+        if card_id is not None:
+            found.setdefault(card_id, []).append(rel)
+    return found
+
+
 def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:
     """Repair what can be repaired without guessing: refile misfiled cards, and give a duplicate
     id's extra copy a new id (identical copies are merged into one). Returns what was done and
     what is left."""
     done: list[str] = []
     with binder.changing("tickler check --fix") as tx:
+        done += _restore_missing(binder)
+        binder.take_hand_edits()  # so that git holds what the binder holds when --fix is done
         for folder in CARD_FOLDERS:  # half-written temporary files of an interrupted write
             with suppress(FileNotFoundError, NotADirectoryError), os.scandir(binder.root / folder) as it:
                 for item in it:
@@ -127,4 +181,39 @@ def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:
                 done.append(f"{keep.rel}: refiled to {target}/")
         tx.message = f"tickler check --fix: {len(done)} repair{'s' if len(done) != 1 else ''}"
         tx.details = done
+    done += _unstage_half_staged(binder)
     return done, check(binder, today)
+
+
+def _restore_missing(binder: Binder) -> list[str]:
+    """Cards committed in git that are on disk nowhere: written back from HEAD (a card is never
+    lost; a customer is removed for good with ``git rm``)."""
+    repo = binder.repo()
+    if repo is None:
+        return []
+    on_disk = {card_id for _, card_id, _ in binder.card_files()}
+    missing = {
+        i: paths for i, paths in _by_id(repo.committed([CARDS, DAYS, MONTHS])).items() if i not in on_disk
+    }
+    if not missing:
+        return []
+    rels = [paths[0] for paths in missing.values()]
+    contents = repo.contents(list(repo.committed_blobs(rels).items()))
+    done = []
+    for rel in rels:
+        path = binder.root / rel
+        binder.divider(rel.rpartition("/")[0])
+        # What git already holds: no hand edit of this card to commit first (its undo keeps it).
+        binder.touch(path, was=contents[rel])
+        atomic_write(path, contents[rel])
+        done.append(f"{rel}: brought back from git (it was committed but missing on disk)")
+    return done
+
+
+def _unstage_half_staged(binder: Binder) -> list[str]:
+    repo = binder.repo()
+    if repo is None:
+        return []
+    half = repo.half_staged([CARDS, DAYS, MONTHS])
+    repo.unstage(half)
+    return [f"{rel}: index entry put back as committed (left by an interrupted git command)" for rel in half]

@@ -54,7 +54,7 @@ class Settings(NamedTuple):
     unknown: tuple[str, ...] = ()
 
     def workday_calendar(self) -> Workdays:
-        return Workdays(self.workdays, self.holidays)
+        return Workdays(self.workdays, self.holidays, source=SETTINGS_FILE)
 
 
 _CADENCE = Pattern(
@@ -97,17 +97,17 @@ def _check_cadence(value: Any) -> CadenceSettings:
     return CadenceSettings(default, tables["tags"], tables["segments"])
 
 
-def _whole(low: int, example: str) -> Any:
+def _whole(low: int, example: str, high: int = 1000) -> Any:
     def check(value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or value < low:
-            raise ValueError(f"must be a whole number, at least {low}, e.g. {example}")
+        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
+            raise ValueError(f"must be a whole number from {low} to {high}, e.g. {example}")
         return value
 
     return check
 
 
 def _check_amount(value: Any) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value < float("inf"):
         raise ValueError("must be an amount, e.g. big_spender = 10000 (0: the median average purchase)")
     return float(value)
 
@@ -182,7 +182,7 @@ CHECKS = {
     "regular_purchases": _whole(1, "regular_purchases = 4"),
     "loyal_years": _whole(1, "loyal_years = 2"),
     "big_spender": _check_amount,
-    "birthday_days": _whole(0, "birthday_days = 7"),
+    "birthday_days": _whole(0, "birthday_days = 7", high=366),
     "repurchase_reminder": _check_autocommit,
     "region": _check_region,
     "reply_within": _check_reply_within,
@@ -218,8 +218,9 @@ def _parsed(root: Path, raw: bytes, path: Path) -> dict[str, Any]:
     import marshal
 
     kept = root / STATE / "settings.v1"
+    linked = kept.parent.is_symlink()  # never read or written through a link
     try:
-        was_raw, was_data = marshal.loads(kept.read_bytes())  # noqa: S302 - plain data only
+        was_raw, was_data = marshal.loads(b"" if linked else kept.read_bytes())  # noqa: S302 - plain data
         if was_raw == raw and isinstance(was_data, dict):
             return was_data
     except (OSError, ValueError, EOFError, TypeError):
@@ -227,7 +228,7 @@ def _parsed(root: Path, raw: bytes, path: Path) -> dict[str, Any]:
     import tomllib
 
     try:
-        data = tomllib.loads(raw.decode("utf-8"))
+        data = tomllib.loads(raw.decode("utf-8-sig"))  # (Notepad starts a file with a byte-order mark)
     except UnicodeDecodeError:
         raise SettingsError("settings are not UTF-8 text", path=path) from None
     except tomllib.TOMLDecodeError as exc:
@@ -235,8 +236,9 @@ def _parsed(root: Path, raw: bytes, path: Path) -> dict[str, Any]:
     try:
         from .fsutil import atomic_write
 
-        kept.parent.mkdir(parents=True, exist_ok=True)
-        atomic_write(kept, marshal.dumps((raw, data)), durable=False)
+        if not linked:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            atomic_write(kept, marshal.dumps((raw, data)), durable=False)
     except (OSError, ValueError, TicklerError):
         pass  # a value marshal cannot keep (a TOML date), or nowhere to keep it: parse each time
     return data

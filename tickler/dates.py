@@ -153,9 +153,16 @@ class Clock(NamedTuple):
 class Workdays:
     """The working week and, optionally, a country's public holidays."""
 
-    def __init__(self, weekdays: tuple[str, ...] = WEEKDAYS[:5], country: str | None = None):
+    def __init__(
+        self,
+        weekdays: tuple[str, ...] = WEEKDAYS[:5],
+        country: str | None = None,
+        *,
+        source: str | None = None,
+    ):
         self.weekday_numbers = frozenset(WEEKDAYS.index(w) for w in weekdays)
         self.country = country
+        self.source = source  # the settings file that named the country, for the message
         self._holidays: object | None = None
 
     def _holiday_calendar(self) -> object | None:
@@ -168,7 +175,9 @@ class Workdays:
                 self._holidays = holidays.country_holidays(self.country)
             except NotImplementedError:
                 raise DateError(
-                    f"unknown holiday calendar '{self.country}' (use a country code such as DE, RU, US)"
+                    f"'holidays' names an unknown holiday calendar '{self.country}' "
+                    "(use a country code such as DE, RU, US)",
+                    path=self.source,
                 ) from None
         return self._holidays
 

@@ -172,6 +172,16 @@ MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is n
 
 def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
     """A card file's text; CardError (naming ``rel`` and the line) when it cannot be one."""
+    raw = read_plain(path, rel)
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1) from None
+
+
+def read_plain(path: str | os.PathLike[str], rel: str, limit: int = MAX_CARD_BYTES) -> bytes:
+    """The bytes of a plain file of at most ``limit`` bytes; CardError naming ``rel`` when it is a
+    symbolic link, a folder, a named pipe or a device (never waited on), or larger."""
     # Never through a symbolic link, and never blocking on a named pipe or a device.
     flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
     try:
@@ -189,21 +199,18 @@ def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
                 path=rel,
             )
         # One read of the size the file has, and a byte more to see whether it grew meanwhile.
-        want = min(info.st_size, MAX_CARD_BYTES) + 1
+        want = min(info.st_size, limit) + 1
         raw = os.read(fd, want)
         if len(raw) == want:  # it grew: read on, up to the limit
-            while len(raw) <= MAX_CARD_BYTES and (more := os.read(fd, MAX_CARD_BYTES + 1 - len(raw))):
+            while len(raw) <= limit and (more := os.read(fd, limit + 1 - len(raw))):
                 raw += more
     except OSError as exc:
         raise CardError(f"cannot read: {exc.strerror}", path=rel) from None
     finally:
         os.close(fd)
-    if len(raw) > MAX_CARD_BYTES:
-        raise CardError(f"is larger than {MAX_CARD_BYTES // 1_000_000} MB; not a card", path=rel)
-    try:
-        return raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CardError("is not UTF-8 text", path=rel, line=raw[: exc.start].count(b"\n") + 1) from None
+    if len(raw) > limit:
+        raise CardError(f"is larger than {limit // 1_000_000} MB; not a card", path=rel)
+    return raw
 
 
 class WriteBehind:

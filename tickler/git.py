@@ -117,6 +117,7 @@ class Repo:
         *,
         before: Mapping[str, bytes | None] | None = None,
         before_message: str = "",
+        keep_before: bool = False,
     ) -> str | None:
         """Commit exactly ``paths`` (binder-relative) as they are in the work tree; returns the new
         commit, or None when they hold no change. Other staged or unstaged edits are left alone.
@@ -128,7 +129,8 @@ class Repo:
         With ``before`` (binder-relative path -> its bytes, None for absent), the change goes on
         top of a commit ``before_message`` of those contents: the state the files had before the
         command changed them (the hand edits it found). HEAD moves once, to the change; nothing
-        is committed when the change adds nothing to ``before``."""
+        is committed when the change adds nothing to ``before`` (unless ``keep_before``: then
+        the commit of ``before`` alone)."""
         wanted = {self.repo_path(p) for p in paths}
         prior = {self.repo_path(p): data for p, data in (before or {}).items()}
         if not wanted and not prior:
@@ -154,18 +156,20 @@ class Repo:
             else:
                 self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, env=env)
             tree = self.run("write-tree", env=env).stdout.decode().strip()
-        if tree == first_tree:
+        if tree == first_tree and not (keep_before and first_tree != base_tree):
             return None
         base = parent
         if prior and first_tree != base_tree:
             base = self._commit_tree(first_tree, base, before_message)
-        commit = self._commit_tree(tree, base, message)
+        commit = base if tree == first_tree else self._commit_tree(tree, base, message)
+        assert commit is not None
         # The real index first, then HEAD: killed in between, the index holds what the work tree
         # holds (staged, and committed by the next command), never a state a plain ``git commit``
         # would turn back. update-index takes the paths one by one (``reset --pathspec-from-file``
         # matches every path against every index entry: minutes for a big roll).
         self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
-        update = ["update-ref", "-m", message.splitlines()[0], "HEAD", commit]
+        subject = (message if commit != base or not prior else before_message).splitlines()[0]
+        update = ["update-ref", "-m", subject, "HEAD", commit]
         if parent:
             update.append(parent)
         self.run(*update)
@@ -325,15 +329,22 @@ class Repo:
         out = self.run("hash-object", "--stdin-paths", stdin=listing).stdout.decode().split()
         return dict(zip(present, out, strict=True))
 
-    def blobs(self, ids: list[str]) -> dict[str, bytes]:
-        """The contents of blobs, by id, in one ``cat-file --batch``."""
-        wanted = sorted(set(ids))
+    def contents(self, wanted: Sequence[tuple[str, str]]) -> dict[str, bytes]:
+        """The bytes each (binder-relative path, blob id) would have in the work tree, by path:
+        one ``cat-file --batch`` when git stores those files byte for byte, else one filtered
+        ``cat-file`` each (a git LFS pointer comes back as the file it stands for)."""
         if not wanted:
             return {}
-        out = self.run("cat-file", "--batch", stdin="".join(f"{i}\n" for i in wanted).encode()).stdout
+        if self._converts([self.repo_path(rel) for rel, _ in wanted]):
+            return {
+                rel: self.run("cat-file", "--filters", f"--path={self.repo_path(rel)}", blob).stdout
+                for rel, blob in wanted
+            }
+        ids = sorted({blob for _, blob in wanted})
+        out = self.run("cat-file", "--batch", stdin="".join(f"{i}\n" for i in ids).encode()).stdout
         found: dict[str, bytes] = {}
         at = 0
-        for blob in wanted:
+        for blob in ids:
             end = out.index(b"\n", at)
             header = out[at:end].split()
             if len(header) != 3:
@@ -341,7 +352,60 @@ class Repo:
             size = int(header[2])
             found[blob] = out[end + 1 : end + 1 + size]
             at = end + 1 + size + 1
+        return {rel: found[blob] for rel, blob in wanted}
+
+    def committed(self, pathspecs: Sequence[str]) -> list[str]:
+        """Binder-relative paths of the files HEAD holds under ``pathspecs``."""
+        if self.head() is None:
+            return []
+        specs = [self.repo_path(p) for p in pathspecs]
+        out = self.run("ls-tree", "-r", "-z", "--name-only", "HEAD", "--", *specs).stdout
+        paths = (raw.decode("utf-8", errors="surrogateescape") for raw in out.split(b"\0") if raw)
+        return [rel for path in paths if (rel := self.binder_path(path)) is not None]
+
+    def committed_blobs(self, rels: Sequence[str]) -> dict[str, str]:
+        """The blob id HEAD holds at each binder-relative path of ``rels`` (absent ones left out)."""
+        if not rels:
+            return {}
+        specs = [f":(literal){self.repo_path(r)}" for r in rels]
+        out = self.run("ls-tree", "-r", "-z", "HEAD", "--", *specs).stdout
+        found = {}
+        for raw in out.split(b"\0"):
+            meta, _, path = raw.decode("utf-8", errors="surrogateescape").partition("\t")
+            parts = meta.split()
+            rel = self.binder_path(path) if path else None
+            if rel is not None and len(parts) == 3 and parts[1] == "blob":
+                found[rel] = parts[2]
         return found
+
+    def half_staged(self, pathspecs: Sequence[str]) -> list[str]:
+        """Binder-relative paths whose staged entry differs from HEAD while the work tree does
+        not (an index a killed git command left behind): a plain ``git commit`` would commit a
+        state the binder is not in."""
+        if self.head() is None:
+            return []
+        specs = [self.repo_path(p) for p in pathspecs]
+
+        def names(*args: str) -> set[str]:
+            out = self.run("diff", *args, "--name-only", "--no-renames", "-z", "--", *specs).stdout
+            return {raw.decode("utf-8", errors="surrogateescape") for raw in out.split(b"\0") if raw}
+
+        staged = names("--cached", "HEAD")
+        if not staged:
+            return []
+        differs = names("HEAD") | set(self.untracked(specs))
+        return sorted(rel for p in staged - differs if (rel := self.binder_path(p)) is not None)
+
+    def unstage(self, rels: Sequence[str]) -> None:
+        """Put the index entries of ``rels`` back as HEAD has them."""
+        if rels:
+            listing = b"".join(self.repo_path(r).encode("utf-8") + b"\0" for r in rels)
+            self.run("reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul", "HEAD", stdin=listing)
+
+    def untracked(self, specs: Sequence[str]) -> list[str]:
+        """Repository paths under ``specs`` that are untracked (not ignored)."""
+        out = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs).stdout
+        return [raw.decode("utf-8", errors="surrogateescape") for raw in out.split(b"\0") if raw]
 
     def changed_paths(self, pathspecs: Sequence[str]) -> list[str]:
         """Binder-relative paths under ``pathspecs`` that differ from HEAD or are untracked."""

@@ -92,6 +92,10 @@ def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
         return first, add_months(first, 1) - dt.timedelta(days=1)
     if ".." in word:
         left, _, right = text.partition("..")
+        if not left.strip() and not right.strip():
+            raise DateError(
+                f"'{text}': a range needs a start or an end, e.g. 2026-12-01..2026-12-07 or ..fri"
+            )
         start = parse_when(left, today).date if left.strip() else today
         end = parse_when(right, today).date if right.strip() else start
         if end < start:

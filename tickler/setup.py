@@ -9,13 +9,15 @@ from pathlib import Path
 from .config import DEFAULT_SETTINGS_TEXT
 from .errors import TicklerError
 from .forms import FORMS, form_text
-from .fsutil import atomic_write
+from .fsutil import TEMP_PREFIX, atomic_write
 from .git import GITATTRIBUTES, GitError, find_repo, register_merge_driver
 from .layout import CARD_FOLDERS, SETTINGS_FILE, STATE, TEMPLATES
 
 GITIGNORE = f"""\
-# local state of tickler (lock, cache): always safe to delete
-{STATE}/
+# local state of tickler (lock, cache): always safe to delete (a folder, or a link to one)
+{STATE}
+# half-written files of an interrupted write (the next command removes them)
+{TEMP_PREFIX}*
 """
 
 

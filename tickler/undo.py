@@ -91,7 +91,7 @@ def undo(binder: Binder, *, dry_run: bool = False) -> Undo:
         if dry_run:
             return result
         assert tx is not None
-        contents = repo.blobs([blob for _, blob in plan if blob is not None])
+        contents = repo.contents([(rel, blob) for rel, blob in plan if blob is not None])
         binder.touch(*(binder.root / rel for rel, _ in plan))
         for rel, blob in plan:
             path = binder.root / rel
@@ -100,7 +100,7 @@ def undo(binder: Binder, *, dry_run: bool = False) -> Undo:
             else:
                 if "/" in rel:
                     binder.divider(rel.rpartition("/")[0])
-                atomic_write(path, contents[blob])
+                atomic_write(path, contents[rel])
         tx.message = f"tickler undo: {subject}"
         tx.details = [f"Undoes: {commit}", *result.lines()]
     return result

@@ -69,7 +69,9 @@ class Card:
         nxt = self.fields.get("next")
         if nxt is not None:
             if not isinstance(nxt, str):
-                raise fail("next", f"'next' must be a date like 2026-12-05 or 2026-12-05 15:30, not {nxt!r}")
+                raise fail(
+                    "next", f"'next' must be a date like 2026-12-05 or 2026-12-05 15:30, not {_shown(nxt)}"
+                )
             try:
                 parse_due(nxt)
             except DateError as exc:
@@ -77,7 +79,7 @@ class Card:
         for key in ("action", "owner"):
             value = self.fields.get(key)
             if value is not None and not isinstance(value, str):
-                raise fail(key, f"'{key}' must be a word or name, not {value!r}")
+                raise fail(key, f"'{key}' must be a word or name, not {_shown(value)}")
         tags = self.fields.get("tags")
         if tags is not None and not isinstance(tags, str | list):
             raise fail("tags", "'tags' must be a list like [b2b, wholesale]")
@@ -86,7 +88,8 @@ class Card:
         birthday = self.fields.get("birthday")
         if birthday not in (None, "") and parse_birthday(birthday) is None:
             raise fail(
-                "birthday", f"'birthday' must be a real date like 1971-03-14 or --03-14, not {birthday!r}"
+                "birthday",
+                f"'birthday' must be a real date like 1971-03-14 or --03-14, not {_shown(birthday)}",
             )
         fixed = self.fields.get("fixed")
         if fixed is not None and not isinstance(fixed, bool):
@@ -213,6 +216,19 @@ class Card:
         if self.next is not None:
             out["next"] = self.next.iso()
         return out
+
+
+def _shown(value: Any) -> str:
+    """A front-matter value in a message, as a person would write it (never a Python repr)."""
+    if isinstance(value, dt.date | dt.datetime):
+        return f"the tagged timestamp {value.isoformat(sep=' ') if isinstance(value, dt.datetime) else value}"
+    if isinstance(value, str):
+        return f"'{value}'"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a table of keys"
+    return str(value).lower() if isinstance(value, bool) else str(value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -1,6 +1,7 @@
 """The day: today, agenda, list, find, show. Commands that only look; none changes a file."""
 
 import datetime as dt
+import sys
 from typing import Annotated
 
 import typer
@@ -148,4 +149,8 @@ def show(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
     status = "no follow-up" if due is None else f"next {due}{view.relative(due, now.today)}"
     typer.echo(style().paint(f"{filed.rel} · {status}", "2"))
     text = filed.card.text
+    if sys.stdout.isatty():  # (through a pipe the card comes byte for byte)
+        from ..render import printable_lines
+
+        text = printable_lines(text)
     typer.echo(text, nl=not text.endswith("\n"))

@@ -60,7 +60,7 @@ def check(
         for duplicate in duplicates:
             typer.echo(f"duplicate?: {duplicate}")
     if problems:
-        hint = "" if fix else "; 'tickler check --fix' repairs misfiled cards and duplicate ids"
+        hint = "" if fix else "; 'tickler check --fix' repairs what it can without guessing"
         typer.echo(f"tickler: {plural(len(problems), 'problem')}{hint}", err=True)
         raise typer.Exit(1)
     if not json_:

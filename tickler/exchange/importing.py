@@ -182,6 +182,7 @@ def _one(
         taken.add(id_key(card_id))
         values["name"] = name
         card = Card.parse(new_text(_written(values), record.notes), source=record.where)
+        binder.fits(card.text.encode("utf-8"), record.where)  # (the dry run says so too)
         # (a dry run goes on as if it had written, so that it says what the import would do)
         if dry_run:
             matcher.add(Filed(card_id, "", card))

@@ -17,6 +17,7 @@ from typing import Any
 
 from ..dates import Clock
 from ..errors import CardError, TicklerError
+from ..fsutil import read_plain
 from . import columns as c
 from .records import Read, Record, labels, read_birthday, read_next
 
@@ -64,8 +65,11 @@ def read_records(folder: Path, clock: Clock, mapping: dict[str, str] | None = No
         if any(part in SKIPPED_FOLDERS or part.startswith(".") for part in rel.parts) or path.is_symlink():
             continue
         source = str(path)
-        try:
-            text = path.read_text(encoding="utf-8-sig")
+        try:  # (never waiting on a named pipe, never through a link)
+            text = read_plain(path, source).decode("utf-8-sig")
+        except CardError as exc:
+            found.bad.append((source, exc.message))
+            continue
         except (OSError, UnicodeDecodeError) as exc:
             found.bad.append((source, f"cannot be read ({exc})"))
             continue

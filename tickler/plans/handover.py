@@ -23,6 +23,10 @@ def handover(
     """Give ``from_owner``'s cards (those due from ``start`` to ``end``, when given) to ``to_owner``."""
     if not to_owner.strip() or not from_owner.strip():
         raise TicklerError("handover needs two owners: FROM and TO")
+    if owner_matches(from_owner, to_owner):
+        raise TicklerError(
+            f"FROM and TO are the same owner ('{from_owner}' and '{to_owner}'); nothing to hand over"
+        )
     changes = []
     with binder.changing("tickler handover") as tx:
         for filed in binder.scan().cards:

@@ -43,12 +43,25 @@ def dump_json(data: Any, out: TextIO | None = None) -> None:
 
 
 _CONTROLS = {code: "\ufffd" for code in (*range(0x20), *range(0x7F, 0xA0))}
+# Characters that change how the text around them is shown without showing themselves: the
+# direction overrides, embeddings, isolates and marks (a right-to-left override in a name
+# reverses the phone printed after it), and zero-width spaces. The joiners (U+200C, U+200D),
+# which Persian and Indic names and emoji need, are left as they are.
+_INVISIBLE = (0x061C, 0x200B, 0x200E, 0x200F, *range(0x202A, 0x202F), 0x2060, *range(0x2066, 0x206A), 0xFEFF)
+_ESCAPED = {**_CONTROLS, **{code: f"<U+{code:04X}>" for code in _INVISIBLE}}
+_ESCAPED_LINES = {code: text for code, text in _ESCAPED.items() if code not in (0x09, 0x0A)}
 
 
 def printable(text: str) -> str:
     """Text safe to print on a terminal: a control character (an escape sequence hidden in a
-    note, say) shows as \ufffd instead of acting on the terminal."""
-    return text if text.isprintable() else text.translate(_CONTROLS)
+    note, say) shows as \ufffd instead of acting on the terminal, and a direction or zero-width
+    character as its code point (``<U+202E>``)."""
+    return text if text.isprintable() else text.translate(_ESCAPED)
+
+
+def printable_lines(text: str) -> str:
+    """``printable`` for a whole text: its line breaks and tabs are kept."""
+    return text if text.isprintable() else text.translate(_ESCAPED_LINES)
 
 
 def display_width(text: str) -> int:
