@@ -5,12 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
+import subprocess
 from pathlib import Path
 
-from conftest import Run, card_text, write_card
+import pytest
+from conftest import Run, card_text, installed_tickler, snapshot, write_card
 
 from tickler.render import Style
 from tickler.render.day import day_header
+from tickler.setup import init_binder
 
 
 def logged(name: str, due: str, *entries: str, extra: str = "") -> str:
@@ -91,3 +95,101 @@ def test_the_narrow_header_counts_them_apart_too() -> None:
     assert all(len(line) <= 40 for line in narrow)
     only_first = day_header(1, 0, 30, monday, Style(False, None), first_calls=1)
     assert only_first == ["Monday 23 November 2026: 1 card: 1 first call; load 1/30"]
+
+
+# --------------------------------------------------------------------------- no answer
+
+TICKLER = installed_tickler()
+needs_command = pytest.mark.skipif(TICKLER is None, reason="the tickler command is not installed")
+
+
+def tk(root: Path, *args: str, today: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    assert TICKLER is not None
+    env = {**os.environ, "TICKLER_TODAY": today, "COLUMNS": "200"}
+    done = subprocess.run([TICKLER, "--binder", str(root), *args], capture_output=True, text=True, env=env)
+    assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def last_commit(root: Path) -> tuple[str, list[str]]:
+    """The last commit's subject and the paths it touched."""
+    lines = git(root, "show", "--no-renames", "--name-only", "--format=%s", "HEAD").splitlines()
+    return lines[0], [line for line in lines[1:] if line]
+
+
+@pytest.fixture
+def repo(tmp_path: Path) -> Path:
+    root = tmp_path / "binder"
+    init_binder(root)
+    (root / "tickler.toml").write_text('holidays = "DE"\n')
+    extra = "phone: +7 495 123-45-67\naction: call"
+    write_card(root, "days/23", "ivan", logged("Ivan", "2026-11-23 15:30", "2026-11-05 call: hello", extra=extra))
+    write_card(root, "days/27", "olga", logged("Olga", "2026-11-27", extra="action: call"))
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "cards")
+    return root
+
+
+@needs_command
+def test_no_answer_counts_attempts_files_for_the_next_workday_then_emails(repo: Path) -> None:
+    first = tk(repo, "log", "ivan", "--no-answer", today="2026-11-27 10:00")  # a Friday
+    assert first.stdout.splitlines() == [
+        "ivan: - 2026-11-27 10:00 no-answer: attempt 1",
+        "ivan: 2026-11-23 15:30 -> 2026-11-30 15:30 (days/30/)",  # Monday, the card's own time
+    ]
+    assert last_commit(repo) == (
+        "tickler log: ivan (no answer, attempt 1) -> 2026-11-30 15:30",
+        ["days/23/ivan.md", "days/30/ivan.md"],
+    )
+    tk(repo, "log", "ivan", "kept the brochure for him", "--kind", "note", today="2026-11-30 09:00")
+    second = tk(repo, "log", "ivan", "busy tone", "--no-answer", today="2026-11-30 16:00")  # month end
+    assert second.stdout.splitlines() == [
+        "ivan: - 2026-11-30 16:00 no-answer: attempt 2, busy tone",  # a note does not reset the count
+        "ivan: 2026-11-30 15:30 -> 2026-12-01 15:30 (days/01/)",
+    ]
+    third = tk(repo, "log", "ivan", "--no-answer", today="2026-12-24 10:00")  # Christmas Eve, a Thursday
+    assert third.stdout.splitlines() == [
+        "ivan: - 2026-12-24 10:00 no-answer: attempt 3",
+        "ivan: 2026-12-01 15:30 -> 2026-12-28 15:30 (days/28/)",  # past Christmas and the weekend
+        "ivan: 3 calls unanswered in a row: action is now email",
+    ]
+    text = (repo / "days/28/ivan.md").read_text()
+    assert "action: email\n" in text and "next: 2026-12-28 15:30\n" in text
+    assert last_commit(repo)[1] == ["days/01/ivan.md", "days/28/ivan.md"]
+    fourth = tk(repo, "log", "ivan", "--no-answer", today="2026-12-28 15:35")
+    assert "attempt 4" in fourth.stdout and "action is now" not in fourth.stdout  # said once
+    tk(repo, "log", "ivan", "he wrote back", "--kind", "email", today="2026-12-28 17:00")
+    again = tk(repo, "log", "ivan", "--no-answer", today="2026-12-29 10:00")
+    assert "no-answer: attempt 1" in again.stdout  # a contact resets the count
+    assert git(repo, "status", "--porcelain") == ""
+
+
+@needs_command
+def test_no_answer_keeps_a_card_without_a_time_without_one_and_attempts_is_a_setting(repo: Path) -> None:
+    (repo / "tickler.toml").write_text("attempts = 2\n")
+    tk(repo, "log", "olga", "--no-answer", today="2026-11-27 09:00")
+    second = tk(repo, "log", "olga", "--no-answer", today="2026-11-30 09:00")
+    assert second.stdout.splitlines() == [
+        "olga: - 2026-11-30 09:00 no-answer: attempt 2",
+        "olga: 2026-11-30 -> 2026-12-01 (days/01/)",
+        "olga: 2 calls unanswered in a row: action is now email",
+    ]
+    (repo / "tickler.toml").write_text("attempts = 0\n")
+    bad = tk(repo, "log", "olga", "--no-answer", today="2026-12-01 09:00", code=1)
+    assert "tickler.toml: 'attempts' must be a whole number, at least 1" in bad.stderr
+
+
+@needs_command
+def test_no_answer_refuses_what_it_cannot_write(repo: Path) -> None:
+    before = snapshot(repo)
+    head = git(repo, "rev-parse", "HEAD")
+    assert "leave out --kind and --amount" in tk(
+        repo, "log", "ivan", "--no-answer", "--kind", "call", today="2026-11-27 10:00", code=2
+    ).stderr
+    assert "say what happened" in tk(repo, "log", "ivan", today="2026-11-27 10:00", code=2).stderr
+    assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head

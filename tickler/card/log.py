@@ -53,6 +53,18 @@ def is_contact(kind: str) -> bool:
     return kind in CONTACT_KINDS
 
 
+def unanswered_in_a_row(entries: list[LogEntry]) -> int:
+    """The ``no-answer`` entries since the last contact (entries in date order): any contact
+    resets the count, other entries (a note, tickler's own) leave it as it is."""
+    count = 0
+    for entry in reversed(entries):
+        if entry.kind == "no-answer":
+            count += 1
+        elif is_contact(entry.kind):
+            break
+    return count
+
+
 def format_entry(
     day: dt.date, kind: str, text: str, *, time: dt.time | None = None, amount: str | None = None
 ) -> str:
