@@ -128,7 +128,9 @@ def repo(tmp_path: Path) -> Path:
     init_binder(root)
     (root / "tickler.toml").write_text('holidays = "DE"\n')
     extra = "phone: +7 495 123-45-67\naction: call"
-    write_card(root, "days/23", "ivan", logged("Ivan", "2026-11-23 15:30", "2026-11-05 call: hello", extra=extra))
+    write_card(
+        root, "days/23", "ivan", logged("Ivan", "2026-11-23 15:30", "2026-11-05 call: hello", extra=extra)
+    )
     write_card(root, "days/27", "olga", logged("Olga", "2026-11-27", extra="action: call"))
     git(root, "add", "-A")
     git(root, "commit", "-qm", "cards")
@@ -188,8 +190,9 @@ def test_no_answer_keeps_a_card_without_a_time_without_one_and_attempts_is_a_set
 def test_no_answer_refuses_what_it_cannot_write(repo: Path) -> None:
     before = snapshot(repo)
     head = git(repo, "rev-parse", "HEAD")
-    assert "leave out --kind and --amount" in tk(
-        repo, "log", "ivan", "--no-answer", "--kind", "call", today="2026-11-27 10:00", code=2
-    ).stderr
+    assert (
+        "leave out --kind and --amount"
+        in tk(repo, "log", "ivan", "--no-answer", "--kind", "call", today="2026-11-27 10:00", code=2).stderr
+    )
     assert "say what happened" in tk(repo, "log", "ivan", today="2026-11-27 10:00", code=2).stderr
     assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head

@@ -41,11 +41,16 @@ def log(
     due: Due | None = None,
 ) -> tuple[Change, str]:
     """Append a Log entry (kind: the one given, else ``purchase`` for an amount, else the card's
-    action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too."""
+    action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too.
+    A ``reward`` redeems its amount in loyalty points, never more than the card holds."""
     with binder.changing("tickler log") as tx:
         filed = binder.resolve(ref)
         tx.message = f"tickler log: {filed.id}" + (f" -> {due}" if due else "")
         entry_kind = kind or ("purchase" if amount is not None else filed.card.action or "note")
+        if entry_kind.strip().lower() == "reward":
+            from .programme import check_redemption
+
+            check_redemption(filed.card, amount, binder.settings, filed.id)
         text = text.strip()
         if due is not None:
             text = f"{text}{'' if not text or text[-1] in '.!?' else '.'} Next: {due}".strip()
