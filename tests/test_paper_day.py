@@ -6,6 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+import re
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -196,3 +198,90 @@ def test_no_answer_refuses_what_it_cannot_write(repo: Path) -> None:
     )
     assert "say what happened" in tk(repo, "log", "ivan", today="2026-11-27 10:00", code=2).stderr
     assert snapshot(repo) == before and git(repo, "rev-parse", "HEAD") == head
+
+
+# --------------------------------------------------------------------------- dividers
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def test_print_dividers_writes_43_sheets_in_the_binders_order(binder: Path, run: Run, tmp_path: Path) -> None:
+    html = run("print", "--dividers").stdout
+    labels = re.findall(r'<div class="label">([^<]*)</div><div class="folder">([^<]*)</div>', html)
+    assert labels == [
+        *((str(day), f"days/{day:02d}") for day in range(1, 32)),
+        *((name, f"months/{n:02d}") for n, name in enumerate(MONTHS, start=1)),
+    ]
+    assert html.count('<section class="divider') == 43
+    assert "@page { size: A4; margin: 0; }" in html and "page-break-after: always" in html
+    page = tmp_path / "dividers.html"
+    assert run("print", "--dividers", "--output", str(page)).stderr == f"wrote {page}\n"
+    assert page.read_text() == html
+    assert "leave out the day" in run("print", "today", "--dividers").stderr
+
+
+def _chromium() -> str | None:
+    return shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
+
+
+PROBE = """<script>
+const wide = [];
+for (const sheet of document.querySelectorAll('.divider')) {
+  if (sheet.scrollWidth > sheet.clientWidth || sheet.scrollHeight > sheet.clientHeight) {
+    wide.push(sheet.querySelector('.label').textContent);
+  }
+}
+document.body.setAttribute('data-overflowing', wide.join(',') || 'none');
+</script></body>"""
+
+
+@pytest.mark.skipif(
+    _chromium() is None, reason="Chromium is not installed (Debian: apt-get install chromium)"
+)
+def test_the_dividers_in_headless_chromium(binder: Path, run: Run, tmp_path: Path) -> None:
+    page = tmp_path / "dividers.html"
+    assert run("print", "--dividers", "--output", str(page)).exit_code == 0
+    browser = _chromium()
+    assert browser is not None
+    flags = [
+        browser,
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={tmp_path / 'profile'}",
+    ]
+    pdf = tmp_path / "dividers.pdf"
+    subprocess.run(
+        [*flags, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri()],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    pages = len(re.findall(rb"/Type\s*/Page(?!s)", pdf.read_bytes()))
+    assert pages == 43, "one sheet a page, no blank page between"
+    sizes = set(re.findall(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", pdf.read_bytes()))
+    assert {(round(float(w)), round(float(h))) for w, h in sizes} == {(595, 842)}, "A4 in points"
+    probed = tmp_path / "probed.html"  # the same sheets with a script that measures them
+    probed.write_text(page.read_text().replace("</body>", PROBE))
+    dom = subprocess.run(
+        [*flags, "--dump-dom", probed.as_uri()], check=True, capture_output=True, text=True, timeout=120
+    ).stdout
+    assert 'data-overflowing="none"' in dom, "every number and month name fits its page"
