@@ -18,6 +18,28 @@ from tickler.render import Style
 from tickler.render.day import day_header
 from tickler.setup import init_binder
 
+TICKLER = installed_tickler()
+needs_command = pytest.mark.skipif(TICKLER is None, reason="the tickler command is not installed")
+
+
+def tk(root: Path, *args: str, today: str, code: int = 0) -> subprocess.CompletedProcess[str]:
+    assert TICKLER is not None
+    env = {**os.environ, "TICKLER_TODAY": today, "COLUMNS": "200"}
+    done = subprocess.run([TICKLER, "--binder", str(root), *args], capture_output=True, text=True, env=env)
+    assert done.returncode == code, (args, done.stdout, done.stderr)
+    assert "Traceback" not in done.stderr, done.stderr
+    return done
+
+
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
+
+
+def last_commit(root: Path) -> tuple[str, list[str]]:
+    """The last commit's subject and the paths it touched."""
+    lines = git(root, "show", "--no-renames", "--name-only", "--format=%s", "HEAD").splitlines()
+    return lines[0], [line for line in lines[1:] if line]
+
 
 def logged(name: str, due: str, *entries: str, extra: str = "") -> str:
     body = f"# {name}\n\n## Log\n" + "".join(f"- {e}\n" for e in entries) if entries else ""
@@ -57,16 +79,23 @@ def test_today_counts_first_calls_apart_from_follow_ups(binder: Path, run: Run) 
     assert marked == {"late": False, "fresh": True, "noted": True, "mailed": False}
 
 
-def test_a_contact_makes_a_first_call_a_follow_up_at_once(binder: Path, run: Run) -> None:
-    first_call_binder(binder)
-    assert "2 follow-ups, 2 first calls" in run("today").stdout  # the index now holds the rows
-    assert run("log", "fresh", "spoke to the buyer", "--kind", "call").exit_code == 0
-    assert "3 follow-ups, 1 first call (" in run("today").stdout
+@needs_command
+def test_a_contact_makes_a_first_call_a_follow_up_at_once(tmp_path: Path) -> None:
+    root = tmp_path / "binder"
+    init_binder(root)
+    first_call_binder(root)
+    git(root, "add", "-A")
+    git(root, "commit", "-qm", "cards")
+    today = "2026-11-23 09:00"
+    assert "2 follow-ups, 2 first calls" in tk(root, "today", today=today).stdout  # the index holds the rows
+    tk(root, "log", "fresh", "spoke to the buyer", "--kind", "call", today=today)
+    assert "3 follow-ups, 1 first call (" in tk(root, "today", today=today).stdout
     # by hand: an email entry typed into the card (another size, so the index reads it again)
-    path = binder / "days/23/noted.md"
+    path = root / "days/23/noted.md"
     path.write_text(path.read_text() + "- 2026-11-22 email: sent the brochure\n")
-    assert "4 cards: 4 follow-ups (3 due today" in run("today").stdout
-    assert [c["first_call"] for c in json.loads(run("today", "--json").stdout)] == [False] * 4
+    assert "4 cards: 4 follow-ups (3 due today" in tk(root, "today", today=today).stdout
+    marked = json.loads(tk(root, "today", "--json", today=today).stdout)
+    assert [c["first_call"] for c in marked] == [False] * 4
 
 
 def test_agenda_counts_first_calls_per_day(binder: Path, run: Run) -> None:
@@ -100,28 +129,6 @@ def test_the_narrow_header_counts_them_apart_too() -> None:
 
 
 # --------------------------------------------------------------------------- no answer
-
-TICKLER = installed_tickler()
-needs_command = pytest.mark.skipif(TICKLER is None, reason="the tickler command is not installed")
-
-
-def tk(root: Path, *args: str, today: str, code: int = 0) -> subprocess.CompletedProcess[str]:
-    assert TICKLER is not None
-    env = {**os.environ, "TICKLER_TODAY": today, "COLUMNS": "200"}
-    done = subprocess.run([TICKLER, "--binder", str(root), *args], capture_output=True, text=True, env=env)
-    assert done.returncode == code, (args, done.stdout, done.stderr)
-    assert "Traceback" not in done.stderr, done.stderr
-    return done
-
-
-def git(root: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=root, capture_output=True, text=True, check=True).stdout
-
-
-def last_commit(root: Path) -> tuple[str, list[str]]:
-    """The last commit's subject and the paths it touched."""
-    lines = git(root, "show", "--no-renames", "--name-only", "--format=%s", "HEAD").splitlines()
-    return lines[0], [line for line in lines[1:] if line]
 
 
 @pytest.fixture

@@ -252,7 +252,14 @@ def test_campaigns_and_their_return_across_month_ends(tmp_path: Path) -> None:
 # --------------------------------------------------------------------------- reply times
 
 
-def test_reply_times_per_rep(binder: Path, run: Run) -> None:
+@needs_command
+def test_reply_times_per_rep(tmp_path: Path) -> None:
+    binder = tmp_path / "binder"
+    init_binder(binder)
+
+    def run(*args: str, today: str) -> subprocess.CompletedProcess[str]:
+        return tk(binder, *args, today=today)
+
     def rep_card(card_id: str, owner: str, entries: list[str]) -> None:
         customer(binder, card_id, entries, extra=f"owner: {owner}")
 
