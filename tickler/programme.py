@@ -74,7 +74,8 @@ def balance_of(
 ) -> tuple[Balance, list[LogEntry]]:
     """The points earned and redeemed, and the reward entries that redeem no whole number of
     points (left out)."""
-    earned = sum(points_earned(p.amount, loyalty) for p in purchases if p.amount is not None)
+    per = Decimal(str(loyalty.points_per))
+    earned = sum(int(p.amount // per) for p in purchases if p.amount is not None)  # as points_earned
     redeemed = 0
     bad = []
     for reward in rewards:
