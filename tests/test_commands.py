@@ -112,7 +112,9 @@ def test_today_lists_overdue_first_then_by_time(binder: Path, run: Run) -> None:
     result = run("today", env={"TICKLER_OWNER": "anna"})
     assert result.exit_code == 0, result
     lines = result.stdout.splitlines()
-    assert lines[0] == "Monday 23 November 2026: 4 cards (3 due today, 1 overdue); load 4/30"
+    # ivanov's Log holds a call: a follow-up; the three others have no contact yet: first calls
+    header = "Monday 23 November 2026: 4 cards: 1 follow-up, 3 first calls (3 due today, 1 overdue)"
+    assert lines[0] == header + "; load 4/30"
     assert lines[1].split() == ["WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST"]
     assert lines[2].startswith("  5d late  Late Customer")
     assert lines[3].startswith("  15:30    Ivan Ivanov")
@@ -160,6 +162,7 @@ def test_today_json_shape_is_pinned(binder: Path, run: Run) -> None:
                 "birthday": "1971-03-14",
                 "score": 7,
             },
+            "first_call": True,
         }
     ]
 

@@ -35,6 +35,7 @@ LAYERS = [
         "undo",
         "dedupe",
         "activity",
+        "programme",
     ],
     ["plans", "plans.roll", "plans.balance", "plans.handover", "plans.calls", "sync", "watch"],
     [

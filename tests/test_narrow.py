@@ -118,10 +118,11 @@ def test_today_fits_and_shows_every_whole_name_and_phone(team: Path, columns: in
         assert "NAME" in lines[1] and "PHONE" in lines[1]
         for _, _, name, phone, _, _ in DUE:
             assert any(words(name) in words(line) and phone in line for line in lines), name
-        assert lines[0].startswith("Monday 23 November 2026: 4 cards")
+        assert lines[0].startswith("Monday 23 November 2026: 4 cards: 4 follow-ups (3 due today, 1 overdue)")
     if columns <= 60:  # stacked: a block per card, the short header
         assert not any("NAME" in line and "PHONE" in line for line in lines)
-        assert lines[0].startswith("Mon 23 Nov: 4 due (1 late), load 4/30")
+        # every card's Log holds a call, a meeting or an email: four follow-ups (wrapped at 40)
+        assert " ".join(lines[:2]).startswith("Mon 23 Nov: 4 due: 4 follow-ups (1 late), load 4/30")
         assert any(line.strip() == "+82 2 312 3456 · call" for line in lines)
 
 

@@ -290,6 +290,7 @@ def test_report_activity_per_rep(repo: Path) -> None:
             "revenue": 1200.5,
             "overdue": 1,
             "due_today": 1,
+            "requests": {"answered": 0, "open": 0, "late": 0, "median_hours": None, "within": None},
         },
         {
             "owner": "boris",
@@ -298,8 +299,17 @@ def test_report_activity_per_rep(repo: Path) -> None:
             "revenue": 0.0,
             "overdue": 0,
             "due_today": 0,
+            "requests": {"answered": 0, "open": 0, "late": 0, "median_hours": None, "within": None},
         },
-        {"owner": None, "entries": {"meet": 1}, "purchases": 0, "revenue": 0.0, "overdue": 0, "due_today": 0},
+        {
+            "owner": None,
+            "entries": {"meet": 1},
+            "purchases": 0,
+            "revenue": 0.0,
+            "overdue": 0,
+            "due_today": 0,
+            "requests": {"answered": 0, "open": 0, "late": 0, "median_hours": None, "within": None},
+        },
     ]  # this week from Monday; a1 and a2 are one rep; tickler's own 'rolled' is not counted
     wider = json.loads(
         tk(repo, "report", "activity", "--since", "2026-11-01", "--owner", "anna", "--json").stdout
@@ -309,8 +319,11 @@ def test_report_activity_per_rep(repo: Path) -> None:
     assert table.splitlines()[0] == "Activity, 2026-11-23 to 2026-11-23"
     assert "call 1, purchase 1" in table and "2/30" in table
     csv_lines = tk(repo, "report", "activity", "--csv").stdout.splitlines()
-    assert csv_lines[0] == "owner,entries,call,email,meet,purchase,purchases,revenue,overdue,due_today"
-    assert csv_lines[1] == "anna,2,1,0,0,1,1,1200.50,1,1"
+    assert csv_lines[0] == (
+        "owner,entries,call,email,meet,purchase,purchases,revenue,overdue,due_today,"
+        "requests_answered,requests_open,requests_late,requests_median_hours,requests_within"
+    )
+    assert csv_lines[1] == "anna,2,1,0,0,1,1,1200.50,1,1,0,0,0,,"
 
 
 # --------------------------------------------------------------------------- requests

@@ -1,5 +1,5 @@
-"""What a rep does to one card: log what happened after a call, move it to the agreed date, park
-it, and take a customer's request, due within ``reply_within``.
+"""What a rep does to one card: log what happened after a call (or that nobody answered), move it
+to the agreed date, park it, and take a customer's request, due within ``reply_within``.
 
 Each is one change (one commit in a git binder) through the store.
 """
@@ -7,6 +7,7 @@ Each is one change (one commit in a git binder) through the store.
 from __future__ import annotations
 
 import datetime as dt
+from typing import NamedTuple
 
 from .binder import Binder, Change, Filed
 from .card import format_entry
@@ -40,11 +41,16 @@ def log(
     due: Due | None = None,
 ) -> tuple[Change, str]:
     """Append a Log entry (kind: the one given, else ``purchase`` for an amount, else the card's
-    action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too."""
+    action, else ``note``); with ``due``, reschedule in the same write. Returns the entry too.
+    A ``reward`` redeems its amount in loyalty points, never more than the card holds."""
     with binder.changing("tickler log") as tx:
         filed = binder.resolve(ref)
         tx.message = f"tickler log: {filed.id}" + (f" -> {due}" if due else "")
         entry_kind = kind or ("purchase" if amount is not None else filed.card.action or "note")
+        if entry_kind.strip().lower() == "reward":
+            from .programme import check_redemption
+
+            check_redemption(filed.card, amount, binder.settings, filed.id)
         text = text.strip()
         if due is not None:
             text = f"{text}{'' if not text or text[-1] in '.!?' else '.'} Next: {due}".strip()
@@ -54,6 +60,44 @@ def log(
             card = card.with_field("next", due)
         saved = binder.save(filed, card, clock.today)
     return Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next), entry
+
+
+class NoAnswer(NamedTuple):
+    change: Change
+    entry: str
+    attempt: int  # unanswered calls in a row, this one included
+    emailed: bool  # this attempt switched the card's action to email
+
+
+def no_answer(
+    binder: Binder, ref: str, text: str | None, *, clock: Clock, due: Due | None = None
+) -> NoAnswer:
+    """A call nobody answered: a ``no-answer: attempt N`` entry (N counts the unanswered calls
+    since the last contact), the card filed for the next workday at its own time of day (or for
+    ``due``), and, at the ``attempts`` setting's count, ``action: email``. One write."""
+    from .card.log import unanswered_in_a_row
+
+    with binder.changing("tickler log") as tx:
+        filed = binder.resolve(ref)
+        card = filed.card
+        entries = sorted(card.log()[0], key=lambda e: (e.sort_key, e.line))
+        attempt = unanswered_in_a_row(entries) + 1
+        if due is None:
+            workdays = binder.settings.workday_calendar()
+            day = workdays.on_or_after(clock.today + dt.timedelta(days=1))
+            due = Due(day, card.next.time if card.next else None)
+        words = f"attempt {attempt}" + (f", {text.strip()}" if text and text.strip() else "")
+        entry = format_entry(clock.today, "no-answer", words, time=clock.now)
+        card = card.with_entry(entry)
+        if due != card.next:
+            card = card.with_field("next", due)
+        emailed = attempt >= binder.settings.attempts and card.action != "email"
+        if emailed:
+            card = card.with_field("action", "email")
+        saved = binder.save(filed, card, clock.today)
+        tx.message = f"tickler log: {filed.id} (no answer, attempt {attempt}) -> {due}"
+    change = Change(filed.id, filed.folder, saved.folder, filed.card.next, saved.card.next)
+    return NoAnswer(change, entry, attempt, emailed)
 
 
 def request(

@@ -6,11 +6,18 @@ On paper the sales manager looks through each rep's binder; this is that look. P
 (calls, emails, meetings, letters, replies... but not the entries tickler writes itself when it
 rolls or balances), the purchases and their total, and, as of today, the overdue cards, the cards
 due today and that load against capacity. Like every report it is read from the cards' Log.
+
+And how fast they answer customers: of the ``request`` entries written in the period, those
+answered (the answer is the next entry after the request that is neither tickler's own nor another
+request, as ``today`` sees it), those still open, those late (answered after ``reply_within``, or
+open past it), the median hours to an answer, and the share answered within ``reply_within`` of
+those whose time is up (answered, or open past it).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -24,6 +31,68 @@ AUTOMATIC = ("rolled", "balanced", "cadence", "reminder", "renamed", "merged")  
 
 
 @dataclass
+class Requests:
+    """A rep's customer requests of the period, and how they were answered."""
+
+    hours: list[float] = field(default_factory=list)  # to each answer
+    open: int = 0
+    in_time: int = 0  # answered within reply_within
+    late_open: int = 0  # open past reply_within
+
+    @property
+    def answered(self) -> int:
+        return len(self.hours)
+
+    @property
+    def late(self) -> int:
+        return self.answered - self.in_time + self.late_open
+
+    @property
+    def median_hours(self) -> float | None:
+        return round(statistics.median(self.hours), 2) if self.hours else None
+
+    @property
+    def within(self) -> float | None:
+        """The share answered in time of the requests whose time is up (None: none is)."""
+        decided = self.answered + self.late_open
+        return round(self.in_time / decided, 4) if decided else None
+
+    def as_json(self) -> dict[str, int | float | None]:
+        return {
+            "answered": self.answered,
+            "open": self.open,
+            "late": self.late,
+            "median_hours": self.median_hours,
+            "within": self.within,
+        }
+
+
+def count_requests(
+    raw: tuple[tuple[int, int, str, str | None, str, int], ...],
+    period: tuple[int, int],
+    now: dt.datetime,
+    within: dt.timedelta,
+    into: Requests,
+) -> None:
+    """Add the requests of one card's Log (the ledger's entries, in date order) written in
+    ``period`` (first and last day, as ordinals) to ``into``."""
+    limit = within.total_seconds() / 60
+    now_minutes = now.toordinal() * 1440 + now.hour * 60 + now.minute
+    for index, (day, minutes, kind, *_) in enumerate(raw):
+        if kind != "request" or not period[0] <= day <= period[1]:
+            continue
+        asked = day * 1440 + max(minutes, 0)
+        answer = next((r for r in raw[index + 1 :] if r[2] != "request" and r[2] not in AUTOMATIC), None)
+        if answer is None:
+            into.open += 1
+            into.late_open += now_minutes > asked + limit
+            continue
+        waited = answer[0] * 1440 + max(answer[1], 0) - asked
+        into.hours.append(waited / 60)
+        into.in_time += waited <= limit
+
+
+@dataclass
 class RepActivity:
     owner: str | None  # None: the cards nobody owns
     entries: dict[str, int] = field(default_factory=dict)  # kind -> entries in the period
@@ -31,6 +100,7 @@ class RepActivity:
     revenue: Decimal = Decimal(0)
     overdue: int = 0
     due_today: int = 0
+    requests: Requests = field(default_factory=Requests)
 
     @property
     def written(self) -> int:
@@ -49,6 +119,7 @@ class RepActivity:
             "revenue": float(self.revenue),
             "overdue": self.overdue,
             "due_today": self.due_today,
+            "requests": self.requests.as_json(),
         }
 
 
@@ -58,20 +129,29 @@ def this_week(today: dt.date) -> tuple[dt.date, dt.date]:
 
 
 def activity(
-    binder: Binder, today: dt.date, start: dt.date, end: dt.date, owner: str | None = None
+    binder: Binder,
+    today: dt.date,
+    start: dt.date,
+    end: dt.date,
+    owner: str | None = None,
+    now: dt.datetime | None = None,
 ) -> tuple[list[RepActivity], list[str]]:
     """Per rep, in order of name (the cards nobody owns last), and warnings for malformed cards
-    and Log lines. Owners are one rep when they are one name or one email's local part."""
+    and Log lines. Owners are one rep when they are one name or one email's local part. ``now``
+    (default: the start of today) decides which open requests are late."""
     with no_cycle_collection():
-        return _activity(binder, today, start, end, owner)
+        moment = now or dt.datetime.combine(today, dt.time(0, 0))
+        return _activity(binder, today, start, end, owner, moment)
 
 
 def _activity(
-    binder: Binder, today: dt.date, start: dt.date, end: dt.date, owner: str | None
+    binder: Binder, today: dt.date, start: dt.date, end: dt.date, owner: str | None, now: dt.datetime
 ) -> tuple[list[RepActivity], list[str]]:
     warnings: list[str] = []
     reps: dict[str, RepActivity] = {}
     today_text = today.isoformat()
+    period = (start.toordinal(), end.toordinal())
+    within = binder.settings.reply_within
     for account in Ledger(binder.index_store()).accounts(CARD_FOLDERS):
         if isinstance(account, CardError):
             warnings.append(str(account))
@@ -90,6 +170,8 @@ def _activity(
             if entry.kind == "purchase" and entry.amount is not None:
                 rep.purchases += 1
                 rep.revenue += entry.amount
+        if any(r[2] == "request" for r in account.raw):
+            count_requests(account.raw, period, now, within, rep.requests)
         due = account.next[:10] if account.next else None
         if due is not None and due < today_text:
             rep.overdue += 1

@@ -29,7 +29,7 @@ from .patterns import Pattern
 if TYPE_CHECKING:
     from .card import Card
 
-VERSION = 7  # 7: a list in a row's cell is written a, b
+VERSION = 8  # 8: whether the Log holds a contact, kept with the row
 TEXT_VERSION = 1
 _NON_DIGITS = Pattern(r"\D+")
 _PLAIN_DATE = Pattern(r"\d{4}-\d\d-\d\d")
@@ -49,7 +49,18 @@ def _cell(value: Any) -> str:
 
 def row_of(card: Card) -> Row:
     """The columns a card table shows besides the date and the name."""
-    last = card.last_entry(skip=_SKIPPED_IN_LAST)
+    return row_and_contact(card)[0]
+
+
+def row_and_contact(card: Card) -> tuple[Row, bool]:
+    """The card's table row, and whether its Log holds a contact with the customer (a card
+    scheduled without one is a first call); both from one reading of the Log."""
+    from .card.log import is_contact
+
+    entries = card.log()[0]
+    contacted = any(is_contact(e.kind) for e in entries)
+    shown = [e for e in entries if e.kind not in _SKIPPED_IN_LAST]
+    last = max(shown, key=lambda e: (e.sort_key, e.line)) if shown else None
     last_text = ""
     if last is not None:
         last_text = f"{last.date.isoformat()} {last.kind}"
@@ -57,12 +68,7 @@ def row_of(card: Card) -> Row:
             last_text += f" {last.amount}"
         last_text += f": {last.text}" if last.text else ""
     company, phone = card.get("company"), card.get("phone")
-    return (
-        _cell(company),
-        _cell(phone),
-        card.action or "",
-        last_text,
-    )
+    return (_cell(company), _cell(phone), card.action or "", last_text), contacted
 
 
 def last_kind(row: Row | None) -> str | None:
@@ -76,7 +82,7 @@ def last_kind(row: Row | None) -> str | None:
 class Summary:
     """What listings need to know of a card without reading it again."""
 
-    __slots__ = ("_due", "birthday", "name", "next", "owner", "phones", "row", "search")
+    __slots__ = ("_due", "birthday", "contacted", "name", "next", "owner", "phones", "row", "search")
 
     def __init__(
         self,
@@ -87,9 +93,10 @@ class Summary:
         phones: str,  # each phone's digits (after a + when written with one), separated by spaces
         birthday: str | None,
         row: Row | None = None,  # made when a listing first shows the card (see Index.entries)
+        contacted: bool | None = None,  # whether the Log holds a contact; made with the row
     ):
         self.name, self.next, self.owner, self.search = name, next, owner, search
-        self.phones, self.birthday, self.row = phones, birthday, row
+        self.phones, self.birthday, self.row, self.contacted = phones, birthday, row, contacted
         self._due: Due | bool | None = False  # worked out when first asked
 
     @property
@@ -122,6 +129,7 @@ class Summary:
                         plus = "+" if number.startswith("+") else ""
                         phones.append(plus + _NON_DIGITS.sub("", number))
         birthday = card.get("birthday")
+        row, contacted = row_and_contact(card) if with_row else (None, None)
         return cls(
             card.name,
             next_text(card),
@@ -129,8 +137,14 @@ class Summary:
             fold("\n".join(texts)),  # (a line break folds to itself and joins nothing)
             " ".join(phones),
             birthday if isinstance(birthday, str) else None,
-            row_of(card) if with_row else None,
+            row,
+            contacted,
         )
+
+    @property
+    def first_call(self) -> bool:
+        """A scheduled card whose Log holds no contact yet (False while the row is not made)."""
+        return self.next is not None and self.contacted is False
 
 
 def next_text(card: Card) -> str | None:
@@ -319,7 +333,7 @@ class Index:
                 encoded: Any = None
                 if hit is not None:
                     try:  # the checksum vouches for the file; an entry of another shape is read again
-                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == 8 or hit[2][0] == "error"):
+                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == 9 or hit[2][0] == "error"):
                             encoded = hit[2]
                             skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     except (TypeError, LookupError, AttributeError):
@@ -372,7 +386,7 @@ class Index:
         for name, hit in cards.items():
             stamps[name] = (hit[0], hit[1])
             encoded = hit[2]
-            if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok":
+            if type(encoded) is tuple and len(encoded) == 9 and encoded[0] == "ok":
                 texts.append(encoded[4])
                 phones.append(encoded[5])
             else:
@@ -441,7 +455,7 @@ class Index:
         found = []
         for name, hit in cards.items():
             encoded = hit[2]
-            if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok" and encoded[6] is not None:
+            if type(encoded) is tuple and len(encoded) == 9 and encoded[0] == "ok" and encoded[6] is not None:
                 found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6]))
         self.save(self._birthday_file(folder), {"birthdays": found})
 
@@ -521,7 +535,7 @@ def either(*filters: Filter) -> Filter:
 def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
     if summary is not None:
         s = summary
-        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday, s.row)
+        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday, s.row, s.contacted)
     assert error is not None
     return ("error", error.message, error.line)
 
@@ -530,8 +544,8 @@ def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | N
     """A cached entry as objects; None when it is not of the shape ``_encode`` writes."""
     if type(value) is not tuple:
         return None
-    if len(value) == 8 and value[0] == "ok":
-        _, name, nxt, owner, search, phones, birthday, row = value
+    if len(value) == 9 and value[0] == "ok":
+        _, name, nxt, owner, search, phones, birthday, row, contacted = value
         if (
             type(name) is str
             and type(search) is str
@@ -540,8 +554,9 @@ def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | N
             and (owner is None or type(owner) is str)
             and (birthday is None or type(birthday) is str)
             and (row is None or (type(row) is tuple and len(row) == 4 and all(type(v) is str for v in row)))
+            and (contacted is None or type(contacted) is bool)
         ):
-            return Summary(name, nxt, owner, search, phones, birthday, row), None
+            return Summary(name, nxt, owner, search, phones, birthday, row, contacted), None
         return None
     if len(value) == 3 and value[0] == "error" and type(value[1]) is str:
         line = value[2]

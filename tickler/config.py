@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from collections.abc import Mapping
 from pathlib import Path
@@ -34,6 +35,15 @@ class CadenceSettings(NamedTuple):
     segments: Mapping[str, tuple[Cadence, ...]] = _NO_TABLE
 
 
+class Loyalty(NamedTuple):
+    """The frequent-shopper programme: a point for each ``points_per`` of a purchase, a reward
+    (``reward``, what it is) when the points reach ``reward_at``."""
+
+    points_per: float
+    reward_at: int
+    reward: str = "a reward"
+
+
 class Settings(NamedTuple):
     """The binder's settings: every key of ``tickler.toml`` with its default (read-only)."""
 
@@ -51,6 +61,8 @@ class Settings(NamedTuple):
     region: str | None = None  # a country code: how phone numbers without +country are read
     reply_within: dt.timedelta = dt.timedelta(hours=10)  # how long a customer's request may wait
     cadence: CadenceSettings = CadenceSettings()
+    loyalty: Loyalty | None = None  # off until [loyalty] is set
+    attempts: int = 3  # unanswered calls in a row before a card's action becomes email
     unknown: tuple[str, ...] = ()
 
     def workday_calendar(self) -> Workdays:
@@ -95,6 +107,35 @@ def _check_cadence(value: Any) -> CadenceSettings:
             raise ValueError(f'.{key} must be a table, e.g. [cadence.{key}] vip = ["call every 2 months"]')
         tables[key] = {str(k).lower(): parse_cadence(v) for k, v in table.items()}
     return CadenceSettings(default, tables["tags"], tables["segments"])
+
+
+class _KeyProblem(ValueError):
+    """A wrong value of one key inside a table: the message names ``table.key``."""
+
+    def __init__(self, key: str, message: str):
+        super().__init__(message)
+        self.key = key
+
+
+def _check_loyalty(value: Any) -> Loyalty:
+    if not isinstance(value, dict):
+        raise ValueError("must be a table, e.g. [loyalty] points_per = 100, reward_at = 500")
+    unknown = set(value) - {"points_per", "reward_at", "reward"}
+    if unknown:
+        raise ValueError(f"has unknown keys {sorted(unknown)} (use points_per, reward_at, reward)")
+    for key, example in (("points_per", "points_per = 100"), ("reward_at", "reward_at = 500")):
+        if key not in value:
+            raise _KeyProblem(key, f"is missing: the programme needs it, e.g. {example}")
+    per = value["points_per"]
+    if isinstance(per, bool) or not isinstance(per, int | float) or not math.isfinite(per) or per <= 0:
+        raise _KeyProblem("points_per", "must be a positive amount of money per point, e.g. points_per = 100")
+    at = value["reward_at"]
+    if isinstance(at, bool) or not isinstance(at, int) or at < 1:
+        raise _KeyProblem("reward_at", "must be a whole number of points, at least 1, e.g. reward_at = 500")
+    reward = value.get("reward", "a reward")
+    if not isinstance(reward, str) or not reward.strip() or not reward.isprintable():
+        raise _KeyProblem("reward", 'must be a line of text, e.g. reward = "10% voucher"')
+    return Loyalty(float(per), at, reward.strip())
 
 
 def _whole(low: int, example: str, high: int = 1000) -> Any:
@@ -187,6 +228,8 @@ CHECKS = {
     "region": _check_region,
     "reply_within": _check_reply_within,
     "cadence": _check_cadence,
+    "loyalty": _check_loyalty,
+    "attempts": _whole(1, "attempts = 3"),
 }
 
 
@@ -205,6 +248,8 @@ def load_settings(root: Path) -> Settings:
         if key in data:
             try:
                 values[key] = check(data[key])
+            except _KeyProblem as exc:
+                raise SettingsError(f"'{key}.{exc.key}' {exc}", path=path) from None
             except ValueError as exc:
                 raise SettingsError(f"'{key}' {exc}", path=path) from None
     unknown = tuple(sorted(k for k in data if k not in CHECKS))
@@ -253,6 +298,7 @@ workdays = ["mon", "tue", "wed", "thu", "fri"]
 # holidays = "DE"           # a country code: rolling skips its public holidays
 # region = "RU"             # a country code: how phone numbers written without +7, +49... are read
 # reply_within = "10h"      # how long a customer's request may wait for an answer
+# attempts = 3              # unanswered calls in a row (log --no-answer) before action becomes email
 autocommit = true           # commit every change when the binder is a git repository
 
 # Knowing your customers (tickler report ...):
@@ -268,6 +314,12 @@ autocommit = true           # commit every change when the binder is a git repos
 # default = ["letter every 3 months", "call every 6 months"]
 # [cadence.tags]
 # vip = ["call every 2 months"]
+
+# The frequent-shopper programme (tickler report loyalty); off until set:
+# [loyalty]
+# points_per = 100          # purchase amount per point
+# reward_at = 500           # points that earn a reward
+# reward = "10% voucher"    # what the reward is
 """
 
 

@@ -75,6 +75,12 @@ class Account:
             return tuple(e for e in self._entries if e.kind == "purchase" and e.amount is not None)
         return tuple(_entry(r) for r in self.raw if r[2] == "purchase" and r[3] is not None)
 
+    def of_kind(self, kind: str) -> tuple[LogEntry, ...]:
+        """The entries of one kind, in date order."""
+        if self._entries is not None:
+            return tuple(e for e in self._entries if e.kind == kind)
+        return tuple(_entry(r) for r in self.raw if r[2] == kind)
+
     def entries_between(self, start: dt.date, end: dt.date) -> list[LogEntry]:
         first, last = start.toordinal(), end.toordinal()
         return [_entry(r) for r in self.raw if first <= r[0] <= last]

@@ -269,6 +269,19 @@ class Day:
     def listed(self) -> list[Listed]:
         return listed(self.due)
 
+    @property
+    def first_calls(self) -> int:
+        """How many of the due cards are first calls: their Log holds no contact yet."""
+        return sum(1 for e in self.due if e.summary is not None and e.summary.first_call)
+
+
+def is_first_call(filed: Filed) -> bool:
+    """A scheduled card whose Log holds no contact with the customer yet (``card.log``'s
+    ``CONTACT_KINDS``): a first call, not a follow-up."""
+    from .card.log import is_contact
+
+    return filed.card.next is not None and not any(is_contact(e.kind) for e in filed.card.log()[0])
+
 
 def today_divider(
     binder: Binder,

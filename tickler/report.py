@@ -1,7 +1,8 @@
 """Knowing your customers: every figure is derived from the cards' Log, never from a second store.
 
-A purchase is a Log entry of kind ``purchase`` with an amount; a contact is any other entry
-(call, email, letter, meet...). "The last 12 months" runs from the same day a year ago to today.
+A purchase is a Log entry of kind ``purchase`` with an amount; the contacts are the kinds of
+``card.log.CONTACT_KINDS`` (call, email, letter, meet...; a cadence asks for one kind by name). "The
+last 12 months" runs from the same day a year ago to today.
 """
 
 from __future__ import annotations

@@ -23,6 +23,15 @@ _ENTRY = re.compile(
     r" (?P<kind>[^\W\d][\w-]*)(?: (?P<amount>[-+]?\d+(?:\.\d+)?))?:(?: (?P<text>.*?))?[ \t]*\r?$"
 )
 _KIND = re.compile(r"^[^\W\d][\w-]*$")
+
+# The kinds that are a contact with the customer: a word exchanged, a letter sent, a purchase or a
+# reward in the shop. Everything else is not: tickler's own bookkeeping (rolled, balanced, moved,
+# renamed, merged, handover, cadence, reminder), a ``note``, a customer's ``request`` still waiting
+# for its answer, a call nobody answered (``no-answer``). First calls, the no-answer count and the
+# docs all read this one set.
+CONTACT_KINDS = frozenset(
+    {"call", "email", "meet", "meeting", "visit", "letter", "reply", "sms", "message", "purchase", "reward"}
+)
 _AMOUNT = re.compile(r"^[-+]?\d+(?:\.\d+)?$")
 
 
@@ -37,6 +46,23 @@ class LogEntry(NamedTuple):
     @property
     def sort_key(self) -> tuple[dt.date, dt.time]:
         return (self.date, self.time or dt.time(0, 0))
+
+
+def is_contact(kind: str) -> bool:
+    """Whether a Log entry of ``kind`` is a contact with the customer (see ``CONTACT_KINDS``)."""
+    return kind in CONTACT_KINDS
+
+
+def unanswered_in_a_row(entries: list[LogEntry]) -> int:
+    """The ``no-answer`` entries since the last contact (entries in date order): any contact
+    resets the count, other entries (a note, tickler's own) leave it as it is."""
+    count = 0
+    for entry in reversed(entries):
+        if entry.kind == "no-answer":
+            count += 1
+        elif is_contact(entry.kind):
+            break
+    return count
 
 
 def format_entry(

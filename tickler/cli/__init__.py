@@ -5,7 +5,7 @@
 ``cards``      new, edit, log, move, park, request, merge, undo
 ``plans``      roll, balance, handover
 ``team``       sync, history, watch
-``customers``  report pareto | lapsed | segments
+``customers``  report pareto, lapsed, segments, activity, loyalty, campaigns
 ``exchange``   import, export, letters, print
 ``setup``      init, check
 =============  ==============================================================

@@ -82,7 +82,12 @@ def _edit(binder: "Binder", ref: str, now: "Clock") -> None:
 def log(
     ctx: typer.Context,
     card: CardArg,
-    text: Annotated[str, typer.Argument(help="What happened, e.g. 'sent the offer, call back Friday'.")],
+    text: Annotated[
+        str | None,
+        typer.Argument(
+            help="What happened, e.g. 'sent the offer, call back Friday' (optional with --no-answer)."
+        ),
+    ] = None,
     kind: Annotated[
         str | None,
         typer.Option(
@@ -99,10 +104,39 @@ def log(
     next_: Annotated[
         str | None, typer.Option("--next", metavar="WHEN", help="Reschedule to this date in the same step.")
     ] = None,
+    no_answer: Annotated[
+        bool,
+        typer.Option(
+            "--no-answer",
+            help="Nobody answered: count the attempt and file the card for the next workday "
+            "(after 'attempts' in a row, default 3, its action becomes email).",
+        ),
+    ] = False,
 ) -> None:
-    """Add a Log entry to a card (the step after each call); with --next, reschedule it."""
+    """Add a Log entry to a card (the step after each call); with --next, reschedule it.
+
+    A reward (--kind reward --amount POINTS) redeems loyalty points, never more than the card has.
+    """
+    from ..errors import UsageError
+
+    if no_answer and (kind is not None or amount is not None):
+        raise UsageError("--no-answer writes its own entry: leave out --kind and --amount")
+    if text is None and not no_answer:
+        raise UsageError(
+            "say what happened: tickler log CARD TEXT (or --no-answer for a call nobody answered)"
+        )
     binder, now = open_binder(ctx), clock()
     due = when(next_, now, "--next") if next_ else None
+    if no_answer:
+        missed = actions.no_answer(binder, card, text, clock=now, due=due)
+        typer.echo(f"{missed.change.id}: {missed.entry}")
+        echo_change(missed.change)
+        if missed.emailed:
+            calls = plural(missed.attempt, "call")
+            typer.echo(f"{missed.change.id}: {calls} unanswered in a row: action is now email")
+        report_problems(actions.day_warnings(binder, missed.change.new_next, now))
+        return
+    assert text is not None
     change, entry = actions.log(binder, card, text, clock=now, kind=kind, amount=amount, due=due)
     typer.echo(f"{change.id}: {entry}")
     if due is not None:

@@ -1,4 +1,5 @@
-"""Knowing your customers: report pareto | lapsed | segments, all from the cards' Log."""
+"""Knowing your customers: report pareto | lapsed | segments | activity | loyalty | campaigns, all
+from the cards' Log."""
 
 import datetime as dt
 import sys
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 
 room = typer.Typer(rich_markup_mode=None)
 report_app = typer.Typer(
-    help="Know your customers: the best 20%, who stopped buying, segments. All from the cards' Log.",
+    help="Know your customers: the best 20%, who stopped buying, segments, loyalty, campaigns. "
+    "All from the cards' Log.",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -38,7 +40,8 @@ room.add_typer(report_app, name="report")
 
 @report_app.callback()
 def _reports(ctx: typer.Context) -> None:
-    """Know your customers: the best 20%, who stopped buying, segments. All from the cards' Log."""
+    """Know your customers: the best 20%, who stopped buying, segments, loyalty, campaigns. All
+    from the cards' Log."""
     from ..ledger import no_cycle_collection
 
     # A report holds a binder's accounts (hundreds of thousands of small tuples, no cycles among
@@ -214,8 +217,9 @@ def report_activity(
     end = _since(until, now) if until else end
     if end < start:
         raise TicklerError("--until is before --since")
+    moment = dt.datetime.combine(now.today, now.now or dt.time(0, 0))
     with working(json_=json_):
-        reps, warnings = activity(binder, now.today, start, end, owner)
+        reps, warnings = activity(binder, now.today, start, end, owner, moment)
     report_problems(warnings)
     if json_:
         dump_json([rep.as_json() for rep in reps])
@@ -223,3 +227,63 @@ def report_activity(
         sys.stdout.write(reports.activity_csv(reps))
     else:
         echo_lines(reports.activity(reps, f"{start} to {end}", binder.settings.capacity, style()))
+
+
+@report_app.command("loyalty")
+def report_loyalty(
+    ctx: typer.Context, owner: ReportOwner = None, json_: JsonOption = False, csv_: CsvOption = False
+) -> None:
+    """The frequent-shopper programme: each customer's points (earned minus redeemed) and who has
+    a reward ready. Set it up with [loyalty] points_per, reward_at and reward in tickler.toml."""
+    from ..programme import loyalty_report
+    from ..render import reports
+
+    binder, now = open_binder(ctx), clock()
+    with working(json_=json_):
+        members, warnings = loyalty_report(binder, owner)
+    report_problems(warnings)
+    rows = [
+        (
+            m.customer,
+            {
+                "points": m.balance.points,
+                "earned": m.balance.earned,
+                "redeemed": m.balance.redeemed,
+                "reward_ready": m.ready,
+            },
+        )
+        for m in members
+    ]
+    if not _rows(binder, rows, now.today, json_=json_, csv_=csv_):
+        assert binder.settings.loyalty is not None
+        echo_lines(reports.loyalty(members, binder.settings.loyalty, style()))
+
+
+@report_app.command("campaigns")
+def report_campaigns(
+    ctx: typer.Context,
+    days: Annotated[
+        int,
+        typer.Option(
+            "--days", "-n", min=1, max=3660, help="A purchase this many days after a letter is a response."
+        ),
+    ] = 30,
+    owner: ReportOwner = None,
+    json_: JsonOption = False,
+    csv_: CsvOption = False,
+) -> None:
+    """What each mailing brought back: per letter sent with letters --log (by template and day),
+    how many customers it went to, how many bought within --days after it, the rate and revenue."""
+    from ..programme import campaign_report
+    from ..render import reports
+
+    binder, now = open_binder(ctx), clock()
+    with working(json_=json_):
+        found, warnings = campaign_report(binder, owner, days)
+    report_problems(warnings)
+    if json_:
+        dump_json([c.as_json() for c in found])
+    elif csv_:
+        sys.stdout.write(reports.campaigns_csv(found))
+    else:
+        echo_lines(reports.campaigns(found, now.today, style()))

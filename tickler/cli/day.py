@@ -42,10 +42,12 @@ def today(
     )
     report_problems(day.problems)
     if json_:
-        dump_json([card_json(f, now.today) for f in day.cards])
+        dump_json([{**card_json(f, now.today), "first_call": query.is_first_call(f)} for f in day.cards])
         return
     shown = style()
-    lines = view.day(day.listed, now.today, binder.settings.capacity, shown, moment)
+    lines = view.day(
+        day.listed, now.today, binder.settings.capacity, shown, moment, first_calls=day.first_calls
+    )
     if day.others:
         lines += view.note(f"({day.others} more due for other reps: tickler today --all)", shown)
     echo_lines([*lines, *view.birthday_lines(day.birthdays, now.today, shown)])

@@ -246,10 +246,25 @@ def print_(
     output: OutputOption = None,
     all_: AllOption = False,
     owner: OwnerOption = None,
+    dividers: Annotated[
+        bool,
+        typer.Option(
+            "--dividers",
+            help="The 31 day and 12 month divider sheets of a paper binder instead, one A4 page each.",
+        ),
+    ] = False,
 ) -> None:
     """A printable HTML sheet of the day: one page a card with contacts, action, notes and Log."""
     from ..exchange.sheet import day_sheet
 
+    if dividers:
+        from ..errors import UsageError
+        from ..exchange.sheet import dividers as divider_sheets
+
+        if when is not None or all_ or owner is not None:
+            raise UsageError("--dividers prints the binder's dividers: leave out the day, --all and --owner")
+        write_out(divider_sheets(), output)
+        return
     binder, now = open_binder(ctx), clock()
     dates = span(when, now) if when is not None else None
     html, problems = day_sheet(binder, now, owners(all_, owner), dates)

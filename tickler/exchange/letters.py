@@ -57,11 +57,13 @@ def values_for(filed: Filed) -> dict[str, str]:
     return out
 
 
-def merge(template: str, cards: list[Filed]) -> list[Letter]:
+def merge(template: str, cards: list[Filed], extra: dict[str, dict[str, str]] | None = None) -> list[Letter]:
+    """A letter for each card; ``extra`` adds values by card id that the card's fields do not
+    hold (the loyalty points)."""
     needed = placeholders(template)
     letters = []
     for filed in cards:
-        values = values_for(filed)
+        values = {**(extra or {}).get(filed.id, {}), **values_for(filed)}
         missing = tuple(dict.fromkeys(n for n in needed if n not in values))
         if missing:
             letters.append(Letter(filed, None, missing))
@@ -78,7 +80,9 @@ def choose(
     tag: str | None = None,
     due: tuple[dt.date, dt.date] | None = None,
 ) -> tuple[list[Filed], list[TicklerError]]:
-    """The cards a mail merge writes to: those due in ``due``, else all; with ``tag``; in ``segment``."""
+    """The cards a mail merge writes to: those due in ``due``, else all; with ``tag``; in ``segment``
+    (one of ``report segments``, or ``reward-ready``: whose loyalty points reach ``reward_at``)."""
+    from ..programme import REWARD_READY
     from ..query import due_between, has_tag
 
     scan = due_between(binder, *due, today) if due is not None else binder.scan()
@@ -89,12 +93,35 @@ def choose(
         from .. import report
 
         wanted = segment.strip().lower()
-        if wanted not in report.SEGMENTS:
-            raise TicklerError(f"no segment '{segment}' (there are: {', '.join(report.SEGMENTS)})")
+        if wanted not in (*report.SEGMENTS, REWARD_READY):
+            known = ", ".join((*report.SEGMENTS, REWARD_READY))
+            raise TicklerError(f"no segment '{segment}' (there are: {known})")
         found, _ = report.customers_from(cards)
-        chosen = {c.id for c, s in report.segments(found, today, binder.settings) if s == wanted}
+        if wanted == REWARD_READY:
+            from ..programme import reward_ready
+
+            chosen = set(reward_ready(found, binder.settings))
+        else:
+            chosen = {c.id for c, s in report.segments(found, today, binder.settings) if s == wanted}
         cards = [f for f in cards if f.id in chosen]
     return cards, scan.problems
+
+
+def loyalty_values(binder: Binder, cards: list[Filed]) -> dict[str, dict[str, str]]:
+    """``{points}`` (the card's loyalty points) and ``{reward}`` for each card, when the binder
+    has a loyalty programme."""
+    loyalty = binder.settings.loyalty
+    if loyalty is None:
+        return {}
+    from ..programme import balance_of
+    from ..report import customers_from
+
+    found, _ = customers_from(cards)
+    out = {}
+    for customer in found:
+        balance, _ = balance_of(customer.purchases, customer.account.of_kind("reward"), loyalty)
+        out[customer.id] = {"points": str(balance.points), "reward": loyalty.reward}
+    return out
 
 
 def write_letters(
@@ -115,7 +142,7 @@ def write_letters(
 
     text = read_text(template)
     cards, problems = choose(binder, clock.today, segment=segment, tag=tag, due=due)
-    results = merge(text, cards)
+    results = merge(text, cards, loyalty_values(binder, cards))
     written = [r for r in results if r.text is not None]
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -90,6 +90,49 @@ def _notes(body: str) -> str:
     return "\n".join(kept).strip()
 
 
+# The divider sheets: the number or the month's name as large as the page holds it. Sizes are for
+# DejaVu Sans Bold (Arial is narrower): "31" and "September" are the widest of each kind.
+DIVIDER_CSS = """
+@page { size: A4; margin: 0; }
+html, body { margin: 0; padding: 0; }
+body { font-family: "DejaVu Sans", Arial, sans-serif; font-weight: bold; color: #111; }
+.divider {
+  box-sizing: border-box; width: 210mm; height: 296mm; padding: 15mm; overflow: hidden;
+  display: flex; flex-direction: column; align-items: center; justify-content: center;
+  break-after: page; page-break-after: always;
+}
+.divider:last-child { break-after: auto; page-break-after: auto; }
+.label { line-height: 1; white-space: nowrap; }
+.day .label { font-size: 125mm; }
+.month .label { font-size: 28mm; }
+.folder { font-size: 14pt; font-weight: normal; color: #666; margin-top: 12mm; }
+@media screen { .divider { border-bottom: 1px dashed #999; } }
+"""
+
+
+def dividers() -> str:
+    """``print --dividers``: the 31 day and 12 month divider sheets of a paper binder, one A4 page
+    each, in the order the binder's folders hold them."""
+    from ..dates import MONTH_NAMES
+
+    sheets = [
+        f'<section class="divider day"><div class="label">{day}</div>'
+        f'<div class="folder">days/{day:02d}</div></section>'
+        for day in range(1, 32)
+    ]
+    sheets += [
+        f'<section class="divider month"><div class="label">{escape(name)}</div>'
+        f'<div class="folder">months/{number:02d}</div></section>'
+        for number, name in enumerate(MONTH_NAMES, start=1)
+    ]
+    return (
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
+        f"<title>tickler: dividers</title><style>{DIVIDER_CSS}</style></head><body>\n"
+        + "\n".join(sheets)
+        + "\n</body></html>\n"
+    )
+
+
 def day_sheet(
     binder: Binder, clock: Clock, owners: Owners, span: tuple[dt.date, dt.date] | None = None
 ) -> tuple[str, list[TicklerError]]:

@@ -117,17 +117,34 @@ def stacked(
     return out
 
 
+def calls_split(count: int, first_calls: int) -> str:
+    """``3 follow-ups, 1 first call``: the cards whose Log holds a contact, and those without one
+    (a part that is zero is left out)."""
+    follow_ups = count - first_calls
+    parts = [f"{follow_ups} follow-up{'s' if follow_ups != 1 else ''}"] if follow_ups else []
+    parts += [f"{first_calls} first call{'s' if first_calls != 1 else ''}"] if first_calls else []
+    return ", ".join(parts)
+
+
 def day_header(
-    count: int, overdue: int, capacity: int, today: dt.date, style: Style, requests: int = 0
+    count: int,
+    overdue: int,
+    capacity: int,
+    today: dt.date,
+    style: Style,
+    requests: int = 0,
+    *,
+    first_calls: int = 0,
 ) -> list[str]:
-    """``Monday 23 November 2026: 4 cards (2 due today, 2 overdue); load 4/12`` and the load bar,
-    with the open requests counted when there are any. On a narrow terminal the short form, ``Mon
-    23 Nov: 4 due (2 late), load 4/12``, with the bar sized to what is left (or on a line of its
-    own)."""
+    """``Monday 23 November 2026: 4 cards: 3 follow-ups, 1 first call (2 due today, 2 overdue); load
+    4/12`` and the load bar, with the open requests counted when there are any. On a narrow
+    terminal the short form, ``Mon 23 Nov: 4 due: 3 follow-ups, 1 first call (2 late), load 4/12``,
+    with the bar sized to what is left (or on a line of its own)."""
     if not count:
         return _fitted([f"{today.strftime('%A %d %B %Y')}: nothing due today."], style)
     late = f"{overdue} overdue"
-    long = f"{today.strftime('%A %d %B %Y')}: {count} card{'s' if count != 1 else ''}"
+    split = calls_split(count, first_calls)
+    long = f"{today.strftime('%A %d %B %Y')}: {count} card{'s' if count != 1 else ''}: {split}"
     if overdue:
         long += f" ({count - overdue} due today, {late})"
     if requests:
@@ -139,7 +156,7 @@ def day_header(
         bar = load_bar(count, capacity, style, min(20, style.width - display_width(long) - 2))
         return [long.replace(late, style.paint(late, "31")) + "  " + bar]
     late = f"{overdue} late"
-    short = f"{today.strftime('%a %d %b')}: {count} due"
+    short = f"{today.strftime('%a %d %b')}: {count} due: {split}"
     short += f" ({late})" if overdue else ""
     short += f", {requests} request{'s' if requests != 1 else ''}" if requests else ""
     short += f", load {count}/{capacity}"
@@ -181,16 +198,23 @@ def time_left(due: Due, now: dt.datetime) -> str:
 
 
 def day(
-    cards: Sequence[Listed], today: dt.date, capacity: int, style: Style, now: dt.datetime | None = None
+    cards: Sequence[Listed],
+    today: dt.date,
+    capacity: int,
+    style: Style,
+    now: dt.datetime | None = None,
+    *,
+    first_calls: int = 0,
 ) -> list[str]:
-    """Today's divider: the header with the load, then the card table (nothing when empty). Open
-    requests come first, the nearest deadline first, each with the time left before it."""
+    """Today's divider: the header with the load (``first_calls`` of the cards counted apart from
+    the follow-ups), then the card table (nothing when empty). Open requests come first, the
+    nearest deadline first, each with the time left before it."""
     now = now or dt.datetime.combine(today, dt.time(0, 0))
     requests = sorted((c for c in cards if is_request(c[2])), key=lambda c: c[0].sort_key if c[0] else ())
     rest = [c for c in cards if not is_request(c[2])]
     ordered = [*requests, *rest]
     overdue = sum(1 for due, _, _ in ordered if due and due.date < today)
-    header = day_header(len(ordered), overdue, capacity, today, style, len(requests))
+    header = day_header(len(ordered), overdue, capacity, today, style, len(requests), first_calls=first_calls)
     if not ordered:
         return header
     labels = [time_left(due, now) if due else "-" for due, _, _ in requests]
@@ -247,6 +271,9 @@ def agenda(
         notes = by_day.get(day_, [])
         if requests:
             notes = [f"{requests} request{'s' if requests != 1 else ''}", *notes]
+        first_calls = sum(1 for e in cards if e.summary is not None and e.summary.first_call)
+        if first_calls:
+            notes = [calls_split(len(cards), first_calls), *notes]
         days.append((day_, len(cards), mark, notes))
     overdue = len(plan.overdue)
     wide = _agenda_wide(days, overdue, today, capacity, Style(False, style.width))

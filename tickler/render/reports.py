@@ -14,10 +14,13 @@ from . import Style, card_json, money, table
 if TYPE_CHECKING:
     from ..activity import RepActivity
     from ..binder import Filed
+    from ..config import Loyalty
     from ..git import HistoryEntry
+    from ..programme import Campaign, Member
     from ..report import Customer, Lapsed, Ranked
 
 Rows = Sequence[tuple["Filed", dict[str, Any]]]  # cards with the report's own keys
+REQUEST_KEYS = ("answered", "open", "late", "median_hours", "within")
 
 
 def rows_json(rows: Rows, today: dt.date) -> list[dict[str, Any]]:
@@ -103,6 +106,70 @@ def groups(
     return lines
 
 
+def loyalty(members: Sequence[Member], programme: Loyalty, style: Style) -> list[str]:
+    """The programme in a line, then each member's points, most first, and how far from a reward."""
+    ready = sum(1 for m in members if m.ready)
+    lines = [
+        f"Loyalty: a point for each {money(programme.points_per)} spent; "
+        f"{programme.reward} at {programme.reward_at} points",
+        f"{len(members)} customer{'s' if len(members) != 1 else ''} with points, {ready} with a reward ready",
+    ]
+    rows = [
+        [
+            m.customer.name,
+            str(m.balance.points),
+            str(m.balance.earned),
+            str(m.balance.redeemed),
+            "ready" if m.ready else f"{programme.reward_at - m.balance.points} to go",
+        ]
+        for m in members
+    ]
+    if rows:
+        lines += table(rows, style, header=["NAME", "POINTS", "EARNED", "REDEEMED", "REWARD"], shrink=(0,))
+    return lines
+
+
+def campaigns(found: Sequence[Campaign], today: dt.date, style: Style) -> list[str]:
+    """Each letter campaign: how many it went to, how many bought within the days after it, the
+    rate and the revenue; a campaign whose days are not over yet says so."""
+    if not found:
+        return ["no letters logged yet (tickler letters TEMPLATE --out DIR --log)"]
+    days = found[0].days
+    lines = [f"Letters and the purchases within {days} days after them"]
+    rows = []
+    for c in found:
+        rate = f"{c.rate:.1%}" + (" so far" if c.until >= today else "")
+        rows.append([c.name or "-", str(c.date), str(c.sent), str(c.responded), rate, money(c.revenue)])
+    header = ["CAMPAIGN", "DATE", "SENT", "RESPONDED", "RATE", "REVENUE"]
+    return lines + table(rows, style, header=header, shrink=(0,))
+
+
+def campaigns_csv(found: Sequence[Campaign]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["campaign", "date", "sent", "responded", "rate", "revenue"])
+    for c in found:
+        writer.writerow(
+            [c.name, c.date.isoformat(), c.sent, c.responded, f"{c.rate:.4f}", f"{c.revenue:.2f}"]
+        )
+    return out.getvalue()
+
+
+def replies(rep: RepActivity) -> str:
+    """``3 answered, 1 open, 1 late; median 4.5h; 75% in time``, or ``-`` without requests."""
+    asked = rep.requests
+    if not asked.answered and not asked.open:
+        return "-"
+    text = f"{asked.answered} answered, {asked.open} open, {asked.late} late"
+    median = asked.median_hours
+    if median is not None:
+        text += f"; median {median:g}h"
+    within = asked.within
+    if within is not None:
+        text += f"; {within:.0%} in time"
+    return text
+
+
 def activity(reps: Sequence[RepActivity], period: str, capacity: int, style: Style) -> list[str]:
     """Per rep: the Log entries written by kind, purchases and revenue, and today's load as a bar."""
     lines = [f"Activity, {period}"]
@@ -127,19 +194,32 @@ def activity(reps: Sequence[RepActivity], period: str, capacity: int, style: Sty
                 str(rep.overdue),
                 str(rep.due_today),
                 f"{bar} {rep.load}/{capacity}",
+                replies(rep),
             ]
         )
-    header = ["REP", "ENTRIES", "BY KIND", "PURCHASES", "REVENUE", "OVERDUE", "TODAY", "LOAD"]
-    return lines + table(rows, style, header=header, shrink=(2, 0))
+    header = ["REP", "ENTRIES", "BY KIND", "PURCHASES", "REVENUE", "OVERDUE", "TODAY", "LOAD", "REQUESTS"]
+    return lines + table(rows, style, header=header, shrink=(8, 2, 0))
 
 
 def activity_csv(reps: Sequence[RepActivity]) -> str:
     out = io.StringIO()
     kinds = sorted({kind for rep in reps for kind in rep.entries})
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["owner", "entries", *kinds, "purchases", "revenue", "overdue", "due_today"])
+    writer.writerow(
+        [
+            "owner",
+            "entries",
+            *kinds,
+            "purchases",
+            "revenue",
+            "overdue",
+            "due_today",
+            *(f"requests_{key}" for key in REQUEST_KEYS),
+        ]
+    )
     for rep in reps:
         counts = [rep.entries.get(kind, 0) for kind in kinds]
+        asked = rep.requests.as_json()
         writer.writerow(
             [
                 rep.owner or "",
@@ -149,6 +229,7 @@ def activity_csv(reps: Sequence[RepActivity]) -> str:
                 f"{rep.revenue:.2f}",
                 rep.overdue,
                 rep.due_today,
+                *("" if asked[key] is None else asked[key] for key in REQUEST_KEYS),
             ]
         )
     return out.getvalue()
