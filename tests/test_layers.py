@@ -35,6 +35,7 @@ LAYERS = [
         "undo",
         "dedupe",
         "activity",
+        "dossier",
     ],
     ["plans", "plans.roll", "plans.balance", "plans.handover", "plans.calls", "sync", "watch"],
     [
@@ -53,6 +54,7 @@ LAYERS = [
         "render",
         "render.day",
         "render.reports",
+        "render.dossier",
     ],
     [
         "__main__",
