@@ -51,6 +51,8 @@ LAYERS = [
         "exchange.ics",
         "exchange.letters",
         "exchange.sheet",
+        "exchange.mail",
+        "exchange.correspondence",
         "render",
         "render.day",
         "render.reports",
