@@ -137,12 +137,16 @@ def test_an_eml_file(binder: Path) -> None:
     assert kept.read_bytes() == (MAIL / "02-reply.eml").read_bytes()  # kept as it came
     assert (
         git(binder, "log", "-1", "--format=%s")
-        == "tickler import mail: 02-reply.eml: 1 messages on 1 cards\n"
+        == "tickler import mail: 02-reply.eml: 1 message on 1 card\n"
     )
     assert sorted(git(binder, "show", "--name-only", "--format=", "HEAD").splitlines()) == [
         "days/25/ivan-ivanov.md",
         KEPT[1],
     ]
+    undone = tk(binder, "undo")  # takes the import back: the Log entry and the kept message
+    assert undone.stdout.splitlines()[0].endswith("tickler import mail: 02-reply.eml: 1 message on 1 card")
+    assert log_of(binder, IVAN) == [] and not kept.exists()
+    assert git(binder, "status", "--porcelain") == ""
 
 
 def test_a_folder_of_eml_files_and_a_message_to_two_customers(binder: Path) -> None:
@@ -215,12 +219,13 @@ def test_an_mbox_file_with_a_broken_message_and_the_same_mail_from_another_sourc
 
 
 def test_a_maildir_with_its_sent_folder(binder: Path, tmp_path: Path) -> None:
-    """The inbox holds what came in; the sent mail is in the Maildir++ folder .Sent."""
+    """The inbox holds what came in; the sent mail is in the Maildir++ folder .Sent. The offer is
+    in both (Anna had put herself in Bcc): it is taken once."""
     root = tmp_path / "Maildir"
     box = mailbox.Maildir(root, factory=None, create=True)
     sent = box.add_folder("Sent")
     sent.add(mailbox.MaildirMessage((MAIL / "01-offer.eml").read_bytes()))
-    for name in ("02-reply.eml", "04-newsletter.eml", "05-no-subject.eml"):
+    for name in ("01-offer.eml", "02-reply.eml", "04-newsletter.eml", "05-no-subject.eml"):
         message = mailbox.MaildirMessage((MAIL / name).read_bytes())
         message.set_subdir("cur")
         message.add_flag("S")
@@ -232,7 +237,7 @@ def test_a_maildir_with_its_sent_folder(binder: Path, tmp_path: Path) -> None:
     assert len(warnings) == 1 and f"{root}: message " in warnings[0]
     assert warnings[0].endswith(": no address in From, To or Cc; message skipped")
     assert first.stderr.splitlines()[-1] == (
-        "Maildir: 4 messages: 3 logged on 2 cards, 0 already imported, "
+        "Maildir: 5 messages: 3 logged on 2 cards, 1 already imported, "
         "1 matching no card (--new makes cards for their senders), 1 skipped"
     )
     assert log_of(binder, IVAN) == [OFFER, REPLY]
@@ -273,7 +278,7 @@ def test_new_makes_cards_for_senders_but_not_for_robots_or_the_rep(binder: Path,
     assert not list((binder / "cards").glob("lumber*")) and not list((binder / "cards").glob("anna*"))
     assert (
         git(binder, "log", "-1", "--format=%s")
-        == "tickler import mail: export: 4 messages on 3 cards, 1 new cards\n"
+        == "tickler import mail: export: 4 messages on 3 cards, 1 new card\n"
     )
     again = tk(binder, "import", "mail", str(folder), "--new", "--me", "anna.sokolova@home.example")
     assert again.stdout == "" and "4 already imported" in again.stderr

@@ -141,11 +141,16 @@ def import_mail(
                 tx.paths.discard(binder.rel(kept_path))
             raise
         report.kept = [binder.rel(p) for p in written]
-        tx.message = f"tickler import mail: {path.name}: {report.logged} messages on {report.cards} cards" + (
-            f", {len(report.created)} new cards" if report.created else ""
-        )
+        what = f"{_count(report.logged, 'message')} on {_count(report.cards, 'card')}"
+        if report.created:
+            what += f", {_count(len(report.created), 'new card')}"
+        tx.message = f"tickler import mail: {path.name}: {what}"
         tx.details = [f"{card_id}: {entry}" for card_id, entry in report.entries]
     return report
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _address_book(binder: Binder) -> dict[str, list[tuple[str, str]]]:
