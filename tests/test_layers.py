@@ -20,7 +20,11 @@ LAYERS = [
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
     ["card", "card.safeyaml", "card.reader", "card.edits", "card.log"],
-    ["cache", "ledger"],  # the index and the reports' ledger: beside the store, never importing it
+    [
+        "cache",
+        "ledger",
+        "transaction",
+    ],  # the index and the reports' ledger: beside the store, never importing it
     ["binder"],  # the store
     [
         "identity",
@@ -36,6 +40,7 @@ LAYERS = [
         "dedupe",
         "activity",
         "programme",
+        "dossier",
     ],
     ["plans", "plans.roll", "plans.balance", "plans.handover", "plans.calls", "sync", "watch"],
     [
@@ -51,9 +56,12 @@ LAYERS = [
         "exchange.ics",
         "exchange.letters",
         "exchange.sheet",
+        "exchange.mail",
+        "exchange.correspondence",
         "render",
         "render.day",
         "render.reports",
+        "render.dossier",
     ],
     [
         "__main__",

@@ -192,7 +192,7 @@ def test_no_answer_keeps_a_card_without_a_time_without_one_and_attempts_is_a_set
     ]
     (repo / "tickler.toml").write_text("attempts = 0\n")
     bad = tk(repo, "log", "olga", "--no-answer", today="2026-12-01 09:00", code=1)
-    assert "tickler.toml: 'attempts' must be a whole number, at least 1" in bad.stderr
+    assert "tickler.toml: 'attempts' must be a whole number from 1 to" in bad.stderr
 
 
 @needs_command

@@ -25,13 +25,11 @@ from .fsutil import (
     atomic_write,
     batch_dir_syncs,
     binder_lock,
-    is_temp_name,
     read_card_text,
 )
 from .layout import (
     CARD_FOLDERS,
     CARD_SUFFIX,
-    CARDS,
     DAYS,
     MONTHS,
     RUNNING,
@@ -44,6 +42,15 @@ from .layout import (
 )
 from .names import fold, id_key, is_reserved_id, slugify
 from .patterns import Pattern
+from .transaction import (
+    Journal,
+    Transaction,
+    bytes_of,
+    commit_change,
+    read_journal,
+    remove_temp_files,
+    uncommitted_cards,
+)
 
 if TYPE_CHECKING:
     from .cache import Entry, Filter, Index
@@ -111,35 +118,6 @@ class Scan:
         self.problems: list[TicklerError] = problems if problems is not None else []
 
 
-class Transaction:
-    """What one command changed: the paths it touched and the commit message that says so.
-
-    In a git binder it also keeps what git must hear first: the uncommitted paths (hand edits,
-    a card dragged in an editor, what an earlier failed commit left) of the cards it touches,
-    and the bytes each touched path of those cards held before the command wrote it. These are
-    committed first, in a commit of their own, so that the command's commit holds only what the
-    command did (and ``undo`` takes back exactly that)."""
-
-    __slots__ = ("before", "details", "dirty", "hand", "keep_hand", "message", "paths")
-
-    def __init__(self, message: str = ""):
-        self.message = message
-        self.paths: set[str] = set()
-        self.details: list[str] = []
-        self.before: dict[str, bytes | None] = {}
-        self.hand: set[str] = set()
-        self.dirty: dict[str, list[str]] | None = None  # card id -> its paths that differ from HEAD
-        self.keep_hand = False  # commit the hand edits even when the change itself adds nothing
-
-    def absorb(self, other: Transaction) -> None:
-        """Take in another change's paths (``watch`` commits a batch of them at once)."""
-        self.paths |= other.paths
-        self.hand |= other.hand
-        self.keep_hand |= other.keep_hand
-        for rel, data in other.before.items():
-            self.before.setdefault(rel, data)
-
-
 class Binder:
     def __init__(self, root: Path, settings: Settings | None = None):
         self.root = root
@@ -157,7 +135,7 @@ class Binder:
         self._dividers: set[str] = set()  # dividers made or found under the current lock
         self._index: Index | None = None
         self._repo: Repo | bool | None = False  # False: not looked for yet
-        self._journal: _Journal | None = None
+        self._journal: Journal | None = None
 
     # ------------------------------------------------------------------ paths
 
@@ -215,7 +193,7 @@ class Binder:
             running = self.root / STATE / RUNNING
             if outer is None:
                 self._recover(running)
-                self._journal = _Journal(running, message)
+                self._journal = Journal(running, message)
             tx = Transaction(message)
             self._tx = tx
             committed = True
@@ -252,30 +230,25 @@ class Binder:
         paths it changed are committed as it left them, in a commit of their own, so that git
         holds what the binder holds before the next command begins.
         """
-        try:
-            since = running.stat().st_mtime_ns if not running.is_symlink() else 0
-            lines = running.read_text(encoding="utf-8", errors="replace").splitlines()
-        except FileNotFoundError:
+        left = read_journal(running)
+        if left is None:
             return
-        except OSError:
-            since, lines = 0, []
-        what = (lines[0].strip() if lines else "") or "a command"
-        paths = {line for line in lines[1:] if _plain_rel(line)}
-        for folder in sorted({rel.rpartition("/")[0] for rel in paths} & _CARD_FOLDER_SET):
-            _remove_temp_files(self.root / folder)  # half-written files of its atomic writes
-        repo = self.repo() if since else None
+        for folder in sorted({rel.rpartition("/")[0] for rel in left.paths} & _CARD_FOLDER_SET):
+            remove_temp_files(self.root / folder)  # half-written files of its atomic writes
+        repo = self.repo() if left.since else None
         if repo is not None:
-            removed = repo.remove_locks_since(since)
+            removed = repo.remove_locks_since(left.since)
             if removed:
                 self.notices.append(
-                    f"'{what}' was interrupted and left git locked; removed {', '.join(removed)}"
+                    f"'{left.what}' was interrupted and left git locked; removed {', '.join(removed)}"
                 )
-        if repo is not None and paths:
-            left = Transaction(f"tickler: what '{what}' left uncommitted")
-            left.paths = paths
-            left.details = sorted(paths)
-            if not self.commit(left):
+        if repo is not None and left.paths:
+            tx = Transaction(f"tickler: what '{left.what}' left uncommitted")
+            tx.paths = set(left.paths)
+            tx.details = sorted(left.paths)
+            if not self.commit(tx):
                 return  # (its journal stays for the next command to try again)
+            self.notices.append(f"committed what '{left.what}' left uncommitted ({len(left.paths)} files)")
         running.unlink(missing_ok=True)
 
     def repo(self) -> Repo | None:
@@ -305,7 +278,7 @@ class Binder:
                 hand = self._uncommitted(tx).get(card_id)
                 if hand:  # uncommitted changes of this card: git hears of them first
                     tx.hand.update(hand)
-                    tx.before[rel] = was if was is not None else _bytes_of(self.root / rel)
+                    tx.before[rel] = was if was is not None else bytes_of(self.root / rel)
             tx.paths.add(rel)
             self._dirty.add(rel.rpartition("/")[0])
 
@@ -321,19 +294,8 @@ class Binder:
     def _uncommitted(self, tx: Transaction) -> dict[str, list[str]]:
         """The cards whose files differ from git's HEAD (one ``git status`` a change)."""
         if tx.dirty is None:
-            tx.dirty = {}
             repo = self.repo()
-            if repo is not None:
-                from .git import GitError
-
-                try:
-                    changed = repo.changed_paths([CARDS, DAYS, MONTHS])
-                except GitError:
-                    changed = []
-                for rel in changed:
-                    card_id = card_id_of(rel)
-                    if card_id is not None:
-                        tx.dirty.setdefault(card_id, []).append(rel)
+            tx.dirty = uncommitted_cards(repo) if repo is not None else {}
         return tx.dirty
 
     def changed_by_hand(self, folder: str) -> None:
@@ -390,42 +352,10 @@ class Binder:
                 self._written[(folder, card_id + CARD_SUFFIX)] = (info.st_mtime_ns, info.st_size, card)
 
     def commit(self, tx: Transaction) -> bool:
-        """Commit a change's paths when the binder is a git repository with autocommit on: first
-        the hand edits it found on the cards it touched (``tickler: hand edits: ID``), then the
-        change. False when git could not commit (said in the notices; the journal keeps the paths
-        for the next command)."""
+        """Commit a change's paths when the binder is a git repository with autocommit on (see
+        ``transaction.commit``); False when git could not (said in the notices)."""
         repo = self.repo()
-        if repo is None:
-            return True
-        from .git import GitError
-
-        try:
-            busy = repo.in_the_middle()
-            if busy:
-                self.notices.append(f"git is in the middle of {busy}: the change is saved but not committed")
-                return False
-            message = tx.message if not tx.details else tx.message + "\n\n" + "\n".join(tx.details)
-            before: dict[str, bytes | None] = {}
-            for rel in tx.hand | {r for r in tx.before}:
-                before[rel] = tx.before[rel] if rel in tx.before else _bytes_of(self.root / rel)
-            hand_ids = sorted({card_id_of(rel) or rel for rel in before})
-            progress.stage("Committing")
-            made = repo.commit_paths(
-                tx.paths | tx.hand,
-                message,
-                before=before,
-                before_message=f"tickler: hand edits: {', '.join(hand_ids)}",
-                keep_before=tx.keep_hand,
-            )
-            if made is not None and repo.branch() is None:
-                self.notices.append(
-                    "git's HEAD is detached (on no branch): the change is committed there, where a "
-                    "checkout can leave it behind; 'git switch -c NAME' keeps it on a branch"
-                )
-        except GitError as exc:
-            self.notices.append(f"the change is saved but not committed: {exc.message}")
-            return False
-        return True
+        return True if repo is None else commit_change(repo, tx, self.root, self.notices)
 
     # ------------------------------------------------------------------ reading
 
@@ -657,54 +587,3 @@ class Binder:
             card_id = f"{base}-{n}"
             n += 1
         return card_id
-
-
-class _Journal:
-    """``.tickler/running`` while a changing command runs: its name, then every path it is about
-    to change, a line each, written before the change (the operating system keeps the lines
-    when the process is killed). Left behind by a crash or a failed commit, it tells the next
-    command what to commit (``Binder._recover``)."""
-
-    def __init__(self, path: Path, message: str):
-        self.path = path
-        self._fd: int | None = None
-        with suppress(OSError):  # without the journal, only the clean-up after a later crash is lost
-            if not path.parent.is_symlink():
-                self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o644)
-                os.write(self._fd, (message.splitlines()[0] if message else "").encode() + b"\n")
-
-    def add(self, rels: list[str]) -> None:
-        if self._fd is not None:
-            with suppress(OSError):
-                os.write(self._fd, "".join(f"{rel}\n" for rel in rels).encode("utf-8", "surrogateescape"))
-
-    def close(self, *, keep: bool) -> None:
-        if self._fd is not None:
-            with suppress(OSError):
-                os.close(self._fd)
-            self._fd = None
-        if not keep:
-            self.path.unlink(missing_ok=True)
-
-
-def _remove_temp_files(folder: Path) -> None:
-    with suppress(OSError), os.scandir(folder) as listing:
-        for item in listing:
-            if is_temp_name(item.name) and item.is_file(follow_symlinks=False):
-                with suppress(OSError):
-                    os.unlink(item.path)
-
-
-def _plain_rel(line: str) -> bool:
-    """A binder-relative path as the journal writes them (nothing that climbs out of the binder)."""
-    return bool(line) and not line.startswith("/") and ".." not in line.split("/") and "\0" not in line
-
-
-def _bytes_of(path: Path) -> bytes | None:
-    """A file's bytes, or None when there is no plain file there."""
-    try:
-        if path.is_symlink() or not path.is_file():
-            return None
-        return path.read_bytes()
-    except OSError:
-        return None

@@ -4,6 +4,7 @@ A card is readable, filed where its ``next`` says, and its id is unique (also wh
 by case or Unicode normalisation); no divider or card is a symbolic link. ``fix`` refiles misfiled
 cards, removes half-written temporary files and gives a duplicate id's extra copy a new id.
 Cards that share an email or a phone number are reported as probable duplicates, a warning only.
+A dossier folder ``files/<id>/`` whose card is gone is reported; no repair ever deletes files.
 """
 
 from __future__ import annotations
@@ -18,8 +19,21 @@ from . import progress
 from .binder import Binder, Filed
 from .card import format_entry
 from .dedupe import Contacts, Duplicate, contacts_of, probable_duplicates
+from .dossier import folders, list_files
 from .fsutil import atomic_move, atomic_write, is_temp_name
-from .layout import CARD_FOLDERS, CARD_SUFFIX, CARDS, DAYS, MONTHS, card_id_of, card_rel, filer, location_for
+from .layout import (
+    CARD_FOLDERS,
+    CARD_SUFFIX,
+    CARDS,
+    DAYS,
+    FILES,
+    MONTHS,
+    card_id_of,
+    card_rel,
+    filer,
+    linked_folder,
+    location_for,
+)
 from .names import id_key
 
 
@@ -27,7 +41,7 @@ from .names import id_key
 class Problem:
     """One broken invariant: what kind, which file (and line), and what is wrong."""
 
-    kind: str  # malformed, misfiled, duplicate, clash, symlink
+    kind: str  # malformed, misfiled, duplicate, clash, symlink, stray
     path: str
     message: str
     line: int | None = None
@@ -51,6 +65,7 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
     places: dict[str, list[str]] = {}  # ids in more than one place
     first_variant: dict[str, tuple[str, str]] = {}
     variants: dict[str, dict[str, str]] = {}  # folded ids written more than one way
+    broken: set[str] = set()  # ids of the card files that cannot be read (still there)
     folder_for = filer(today)
 
     def contacts() -> Iterator[Contacts]:
@@ -59,6 +74,7 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
             if entry.error is not None:
                 kind = "symlink" if entry.error.message.startswith("is a symbolic link") else "malformed"
                 problems.append(Problem(kind, rel, entry.error.message, entry.error.line))
+                broken.add(entry.id)
                 continue
             first = first_place.setdefault(entry.id, rel)
             if first != rel:
@@ -77,7 +93,8 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
 
     progress.stage("Checking cards", len(CARD_FOLDERS))
     duplicates = probable_duplicates(contacts(), binder.settings.region)
-    problems += git_problems(binder, set(first_place))
+    on_disk = set(first_place) | broken
+    problems += git_problems(binder, on_disk)
     for card_id, where in places.items():
         problems.append(
             Problem("duplicate", where[0], f"id '{card_id}' is in {len(where)} places: {', '.join(where)}")
@@ -85,6 +102,7 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
     for written in variants.values():
         found = sorted(written.values())
         problems.append(Problem("clash", found[0], f"ids differ only by case or accents: {', '.join(found)}"))
+    problems.extend(stray_files(binder, on_disk))
     return problems, duplicates
 
 
@@ -137,6 +155,31 @@ def _by_id(rels: list[str]) -> dict[str, list[str]]:
         if card_id is not None:
             found.setdefault(card_id, []).append(rel)
     return found
+
+
+def stray_files(binder: Binder, ids: set[str]) -> list[Problem]:
+    """Dossier folders in ``files/`` whose card is gone (deleted by hand, renamed outside
+    tickler): reported, never removed, since the files may be the only copy. ``ids`` are the
+    cards met, the malformed ones too (they are still there)."""
+    if linked_folder(binder.root, FILES):
+        return [Problem("symlink", FILES, "is a symbolic link; tickler never writes through one")]
+    unknown = [name for name in folders(binder) if name not in ids and not name.startswith(".")]
+    problems = []
+    for name in unknown:
+        rel = f"{FILES}/{name}"
+        if not (binder.root / rel).is_dir() or os.path.islink(binder.root / rel):
+            why = f"{FILES}/ holds a folder per card ({FILES}/ID/), not this"
+            problems.append(Problem("stray", rel, why))
+        elif list_files(binder, name):
+            problems.append(
+                Problem(
+                    "stray",
+                    rel + "/",
+                    f"no card '{name}' for these files; move them to their card's {FILES}/ID/ "
+                    "(or attach them again) and remove the folder",
+                )
+            )
+    return problems
 
 
 def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:

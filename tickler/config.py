@@ -60,6 +60,7 @@ class Settings(NamedTuple):
     repurchase_reminder: bool = False
     region: str | None = None  # a country code: how phone numbers without +country are read
     reply_within: dt.timedelta = dt.timedelta(hours=10)  # how long a customer's request may wait
+    attach_limit: int = 25_000_000  # bytes: the largest file ``attach`` copies into a dossier
     cadence: CadenceSettings = CadenceSettings()
     loyalty: Loyalty | None = None  # off until [loyalty] is set
     attempts: int = 3  # unanswered calls in a row before a card's action becomes email
@@ -207,6 +208,26 @@ def _check_reply_within(value: Any) -> dt.timedelta:
     return span
 
 
+_SIZE = Pattern(r"^\s*(\d+(?:\.\d+)?)\s*(b|kb|mb|gb)?\s*$", re.IGNORECASE)
+_UNITS = {"b": 1, "kb": 1_000, "mb": 1_000_000, "gb": 1_000_000_000}
+MAX_ATTACH = 1_000_000_000  # attach reads a file whole before writing it: a gigabyte at most
+
+
+def _check_size(value: Any) -> int:
+    """A file size: ``"25 MB"``, ``"500 KB"``, ``"1 GB"`` (powers of 1000, as file managers show
+    them), or a whole number of bytes."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        size = value
+    else:
+        match = _SIZE.match(value) if isinstance(value, str) else None
+        if match is None:
+            raise ValueError('must be a size like "25 MB", "500 KB" or "1 GB"')
+        size = int(float(match[1]) * _UNITS[(match[2] or "b").lower()])
+    if not 1_000 <= size <= MAX_ATTACH:
+        raise ValueError('must be between 1 KB and 1 GB, e.g. attach_limit = "25 MB"')
+    return size
+
+
 def _check_autocommit(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -227,6 +248,7 @@ CHECKS = {
     "repurchase_reminder": _check_autocommit,
     "region": _check_region,
     "reply_within": _check_reply_within,
+    "attach_limit": _check_size,
     "cadence": _check_cadence,
     "loyalty": _check_loyalty,
     "attempts": _whole(1, "attempts = 3"),
@@ -299,6 +321,7 @@ workdays = ["mon", "tue", "wed", "thu", "fri"]
 # region = "RU"             # a country code: how phone numbers written without +7, +49... are read
 # reply_within = "10h"      # how long a customer's request may wait for an answer
 # attempts = 3              # unanswered calls in a row (log --no-answer) before action becomes email
+# attach_limit = "25 MB"    # the largest file 'tickler attach' copies into a card's files/
 autocommit = true           # commit every change when the binder is a git repository
 
 # Knowing your customers (tickler report ...):
@@ -332,6 +355,11 @@ def current_user(settings: Settings, root: Path) -> str | None:
         return env
     if settings.owner:
         return settings.owner
+    return git_email(root)
+
+
+def git_email(root: Path) -> str | None:
+    """git's ``user.email`` for the binder, or None."""
     import subprocess
 
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .binder import Binder, Filed
 from .cache import Entry
@@ -18,6 +18,7 @@ from .card import Card, format_entry
 from .card import log as logbook
 from .card.log import parse_entry
 from .dates import Clock
+from .dossier import move_files
 from .errors import TicklerError
 from .identity import e164_of, email_keys, items, new_items, phone_keys
 
@@ -94,6 +95,7 @@ class Merged:
     other: Filed  # the card merged into it, now removed
     added: list[str]  # keys taken from OTHER
     entries: int  # Log entries taken from OTHER
+    files: list[tuple[str, str]] = field(default_factory=list)  # OTHER's files: (from, to) paths
 
 
 def merge(binder: Binder, keep_ref: str, other_ref: str, clock: Clock) -> Merged:
@@ -101,8 +103,9 @@ def merge(binder: Binder, keep_ref: str, other_ref: str, clock: Clock) -> Merged
 
     KEEP's values win and a key only OTHER has is added; differing phones and emails are kept as
     lists; ``next`` is the earlier of the two dates (a follow-up is never lost); the Log is the
-    union in date order; OTHER's notes are added under a heading naming it. OTHER is removed and
-    the result filed by its ``next``."""
+    union in date order; OTHER's notes are added under a heading naming it; OTHER's dossier files
+    move to KEEP's (a name taken in both gets a suffix, nothing is overwritten). OTHER is removed
+    and the result filed by its ``next``."""
     with binder.changing("tickler merge") as tx:
         keep, other = binder.resolve(keep_ref), binder.resolve(other_ref)
         if (keep.folder, keep.id) == (other.folder, other.id):
@@ -114,15 +117,17 @@ def merge(binder: Binder, keep_ref: str, other_ref: str, clock: Clock) -> Merged
             card = card.with_notes(f"## From {other.card.name} ({other.id})\n\n{notes}")
         entry = f"{other.id} ({other.card.name}) merged into this card"
         card = card.with_entry(format_entry(clock.today, "merged", entry, time=clock.now))
+        files = move_files(binder, other.id, keep.id)  # (first: a linked folder refuses before any write)
         saved = binder.save(keep, card, clock.today)
         other_path = binder.path_of(other.folder, other.id)
         binder.touch(other_path)
         other_path.unlink()
         tx.message = f"tickler merge: {other.id} into {keep.id}"
         tx.details = [
-            f"{keep.id}: took {', '.join(added) or 'no keys'} and {taken} Log entries from {other.id}"
+            f"{keep.id}: took {', '.join(added) or 'no keys'} and {taken} Log entries from {other.id}",
+            *(f"{source} -> {target}" for source, target in files),
         ]
-    return Merged(saved, other, added, taken)
+    return Merged(saved, other, added, taken, files)
 
 
 def _fields(keep: Card, other: Card, region: str | None) -> tuple[Card, list[str]]:

@@ -19,6 +19,10 @@ CARDS = "cards"
 DAYS = "days"
 MONTHS = "months"
 TEMPLATES = "templates"
+# The dossier's files (offers, calculations, kept mail): files/<id>/, beside the dividers and never
+# moved with the card, so a reschedule stays one renamed card file in `git diff`.
+FILES = "files"
+MAIL = "mail"  # files/<id>/mail/: the messages ``import mail`` keeps
 STATE = ".tickler"  # local state (lock, cache): git-ignored, always safe to delete
 RUNNING = "running"  # in STATE while a changing command runs: what it is
 SETTINGS_FILE = "tickler.toml"
@@ -68,6 +72,11 @@ def is_card_name(name: str) -> bool:
 def card_rel(folder: str, card_id: str) -> str:
     """A card's path relative to the binder."""
     return f"{folder}/{card_id}{CARD_SUFFIX}" if folder else f"{card_id}{CARD_SUFFIX}"
+
+
+def files_folder(card_id: str) -> str:
+    """The folder of a card's dossier files, relative to the binder: ``files/<id>``."""
+    return f"{FILES}/{card_id}"
 
 
 def card_id_of(rel: str) -> str | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import shutil
 import subprocess
 from pathlib import Path
+from typing import NamedTuple
 
 from .config import DEFAULT_SETTINGS_TEXT
 from .errors import TicklerError
 from .forms import FORMS, form_text
 from .fsutil import TEMP_PREFIX, atomic_write
 from .git import GITATTRIBUTES, GitError, find_repo, register_merge_driver
-from .layout import CARD_FOLDERS, SETTINGS_FILE, STATE, TEMPLATES
+from .layout import CARD_FOLDERS, FILES, SETTINGS_FILE, STATE, TEMPLATES
 
 GITIGNORE = f"""\
 # local state of tickler (lock, cache): always safe to delete (a folder, or a link to one)
@@ -19,6 +20,23 @@ GITIGNORE = f"""\
 # half-written files of an interrupted write (the next command removes them)
 {TEMP_PREFIX}*
 """
+# The usual types of a dossier's offers, calculations, schedules and scans: big binary files that
+# a team repository keeps in git LFS with --lfs (mail, being text, stays in git itself).
+LFS_TYPES = (
+    *("pdf", "doc", "docx", "xls", "xlsx", "xlsm", "ppt", "pptx", "odt", "ods", "odp", "rtf"),
+    *("png", "jpg", "jpeg", "gif", "tif", "tiff", "heic", "webp", "zip", "7z", "rar", "mp4", "mov"),
+)
+LFS_HEADING = "# The dossier's offers, sheets and scans are kept in git LFS (tickler init --lfs)."
+
+
+def lfs_attributes() -> list[str]:
+    """The ``.gitattributes`` lines that send the dossier's usual file types to git LFS, each
+    matched in any case (a scanner writes ``OFFER.PDF``)."""
+
+    def any_case(ext: str) -> str:
+        return "".join(f"[{ch}{ch.upper()}]" if ch.isalpha() else ch for ch in ext)
+
+    return [f"{FILES}/**/*.{any_case(ext)} filter=lfs diff=lfs merge=lfs -text" for ext in LFS_TYPES]
 
 
 def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
@@ -79,3 +97,38 @@ def _init_git(root: Path, created: list[str]) -> list[str]:
     except GitError as exc:
         return [f"the binder is created but not committed: {exc.message}"]
     return []
+
+
+class LfsSetup(NamedTuple):
+    ready: bool  # git lfs is installed and set up in this clone
+    added: int  # lines added to .gitattributes (0: they were there already)
+    note: str  # why nothing was set up, when it was not
+
+
+def set_up_lfs(path: Path) -> LfsSetup:
+    """Keep the dossier's big files in git LFS (``init --lfs``): ``git lfs install --local`` in the
+    binder's clone, and the ``lfs_attributes`` lines missing from ``.gitattributes``, committed.
+    When git or ``git lfs`` is missing, nothing changes and the note says why."""
+    root = path.expanduser()
+    repo = find_repo(root)
+    if repo is None:
+        return LfsSetup(False, 0, "git LFS needs a git repository, and the binder is not one (--no-git)")
+    if repo.run("lfs", "version", check=False).returncode != 0:
+        return LfsSetup(
+            False,
+            0,
+            "git lfs is not installed, so nothing was set up for it (.gitattributes is unchanged); "
+            "install git-lfs and run 'tickler init --lfs' again",
+        )
+    repo.run("lfs", "install", "--local")
+    target = root / ".gitattributes"
+    current = target.read_text(encoding="utf-8") if target.exists() else ""
+    have = set(current.splitlines())
+    missing = [line for line in lfs_attributes() if line not in have]
+    if not missing:
+        return LfsSetup(True, 0, "")
+    lines = missing if LFS_HEADING in have else [LFS_HEADING, *missing]
+    glue = "" if not current or current.endswith("\n") else "\n"
+    atomic_write(target, (current + glue + "\n".join(lines) + "\n").encode("utf-8"))
+    repo.commit_paths([".gitattributes"], "tickler init: git LFS for the dossier's files")
+    return LfsSetup(True, len(missing), "")

@@ -24,13 +24,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .binder import Binder, Filed, Transaction
+from .binder import Binder, Filed
 from .card import format_entry
 from .dates import Clock
 from .errors import CardError, TicklerError
 from .layout import CARD_FOLDERS, CARD_SUFFIX, CARDS, divider_date, location_for
 from .layout import is_card_name as _plain_card_name
 from .plans.roll import roll
+from .transaction import Transaction
 
 # Names editors use for swap, backup, lock and temporary files next to the file being saved.
 _NOT_A_CARD = re.compile(

@@ -2,7 +2,7 @@
 
 =============  ==============================================================
 ``day``        today, agenda, list, find, show
-``cards``      new, edit, log, move, park, request, merge, undo
+``cards``      new, edit, log, attach, move, park, request, merge, undo
 ``plans``      roll, balance, handover
 ``team``       sync, history, watch
 ``customers``  report pareto, lapsed, segments, activity, loyalty, campaigns
@@ -37,6 +37,7 @@ ROOMS = {
     "new": "cards",
     "edit": "cards",
     "log": "cards",
+    "attach": "cards",
     "move": "cards",
     "park": "cards",
     "request": "cards",

@@ -1,6 +1,7 @@
-"""Cards: new, edit, log, move, park. Each change is one commit in a git binder."""
+"""Cards: new, edit, log, attach, move, park. Each change is one commit in a git binder."""
 
 import os
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -145,6 +146,30 @@ def log(
 
 
 @room.command()
+def attach(
+    ctx: typer.Context,
+    card: CardArg,
+    files: Annotated[
+        list[Path], typer.Argument(metavar="FILE...", help="The files: an offer, a calculation, a scan...")
+    ],
+) -> None:
+    """Copy files into the card's dossier, files/ID/ (one commit); they stay there when it moves.
+
+    A symbolic link, a folder, a pipe or a file over attach_limit (25 MB unless set) is refused
+    with the reason, and then nothing is attached. A name already taken gets a suffix
+    (offer-2.pdf); a file already there is not copied twice. 'tickler show CARD' lists them.
+    """
+    from ..dossier import attach as attach_files
+    from ..dossier import size_text
+
+    result = attach_files(open_binder(ctx), card, files)
+    for info in result.added:
+        typer.echo(f"{result.card_id}: {info.rel} ({size_text(info.size)})")
+    for rel in result.already:
+        typer.echo(f"{result.card_id}: {rel} is there already")
+
+
+@room.command()
 def move(
     ctx: typer.Context,
     card: CardArg,
@@ -183,7 +208,8 @@ def merge(
 
     KEEP's values win and a key only OTHER has is added; differing phones and emails are kept as
     lists; the follow-up is the earlier of the two; the Log keeps both cards' entries in date
-    order; OTHER's notes are added under a heading naming it. OTHER is removed. One commit.
+    order; OTHER's notes are added under a heading naming it; OTHER's files move to KEEP's
+    files/ (a name taken in both gets a suffix). OTHER is removed. One commit.
     """
     from ..dedupe import merge as merge_cards
 
@@ -191,6 +217,8 @@ def merge(
     took = ", ".join(merged.added) or "no keys"
     typer.echo(f"{merged.keep.id}: merged {merged.other.id} ({took}; {plural(merged.entries, 'Log entry')})")
     typer.echo(f"{merged.other.rel} removed; {merged.keep.id} is in {merged.keep.folder}/")
+    for source, target in merged.files:
+        typer.echo(f"  {source} -> {target}")
 
 
 @room.command()

@@ -141,18 +141,29 @@ def find(
 
 @room.command()
 def show(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
-    """Print a card."""
+    """Print a card, then its dossier: the files in files/ID/ and the last messages' subjects.
+
+    With --json, the card with "files": every file of its dossier, relative to the binder.
+    """
+    from ..dossier import contents
+    from ..render import dossier as dossier_view
+
     binder, now = open_binder(ctx), clock()
     filed = binder.resolve(card)
+    dossier = contents(binder, filed)
     if json_:
-        dump_json(card_json(filed, now.today))
+        dump_json({**card_json(filed, now.today), "files": [f.rel for f in dossier.files]})
         return
     due = filed.card.next
     status = "no follow-up" if due is None else f"next {due}{view.relative(due, now.today)}"
-    typer.echo(style().paint(f"{filed.rel} · {status}", "2"))
+    shown = style()
+    typer.echo(shown.paint(f"{filed.rel} · {status}", "2"))
     text = filed.card.text
     if sys.stdout.isatty():  # (through a pipe the card comes byte for byte)
         from ..render import printable_lines
 
         text = printable_lines(text)
     typer.echo(text, nl=not text.endswith("\n"))
+    extra = dossier_view.lines(dossier, filed.id, shown)
+    if extra:
+        echo_lines(["", *extra])

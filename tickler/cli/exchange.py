@@ -29,7 +29,9 @@ if TYPE_CHECKING:
 
 room = typer.Typer(rich_markup_mode=None)
 import_app = typer.Typer(
-    help="Bring customers in from a spreadsheet or a phone.", no_args_is_help=True, rich_markup_mode=None
+    help="Bring customers in from a spreadsheet or a phone, and their mail into their dossiers.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
 )
 export_app = typer.Typer(
     help="Send the binder to a spreadsheet or a calendar.", no_args_is_help=True, rich_markup_mode=None
@@ -156,6 +158,53 @@ def import_notes(
     with working():
         report = import_file(binder, "notes", folder, now, mapping=_mapping(map_), dry_run=dry_run)
     _print_import(report, folder, dry_run)
+
+
+@import_app.command("mail")
+def import_mail(
+    ctx: typer.Context,
+    path: Annotated[
+        Path, typer.Argument(metavar="PATH", help="An .eml file, a folder of them, an mbox or a Maildir.")
+    ],
+    me: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--me", metavar="ADDRESS", help="Your address (repeat for more): mail from it went out."
+        ),
+    ] = None,
+    new: Annotated[
+        bool, typer.Option("--new", help="Make a card for the sender of each message that matches no card.")
+    ] = False,
+    dry_run: DryRunOption = False,
+) -> None:
+    """Log the mail exchanged with customers on their cards, and keep it in their dossiers.
+
+    Each message whose From, To or Cc is a card's email becomes an 'email' Log entry on that card
+    (its date and time, in or out, the subject) and is kept as files/ID/mail/DATE-SUBJECT.eml.
+    Mail from you (--me, an owner written as an email, git's user.email) or a colleague is out;
+    mail from a customer is in. Importing again changes nothing (the Message-ID). One commit.
+    """
+    from ..exchange.correspondence import import_mail as bring_in
+
+    binder, now = open_binder(ctx), clock()
+    with working():
+        report = bring_in(binder, path, now, me=me or [], new=new, dry_run=dry_run)
+    for item in report.unreadable:
+        warn(f"{item.where}: {item.why}; message skipped")
+    would = "would be " if dry_run else ""
+    for card_id, address in report.created:
+        typer.echo(f"{would}created: {card_id} ({address})")
+    for card_id, entry in report.entries:
+        typer.echo(f"{card_id}: {entry}")
+    unmatched = f"{report.unmatched} matching no card" + (
+        " (--new makes cards for their senders)" if report.unmatched and not new else ""
+    )
+    typer.echo(
+        f"{path.name}: {plural(report.messages, 'message')}: {report.logged} logged on "
+        f"{plural(report.cards, 'card')}, {report.already} already imported, {unmatched}, "
+        f"{len(report.unreadable)} skipped" + (" (dry run: nothing changed)" if dry_run else ""),
+        err=True,
+    )
 
 
 @export_app.command("csv")

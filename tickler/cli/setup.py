@@ -14,14 +14,28 @@ room = typer.Typer(rich_markup_mode=None)
 def init(
     path: Annotated[Path, typer.Argument(help="Where to create the binder.")] = Path("."),
     no_git: Annotated[bool, typer.Option("--no-git", help="Do not make it a git repository.")] = False,
+    lfs: Annotated[
+        bool,
+        typer.Option("--lfs", help="Keep the dossier's offers, sheets and scans in git LFS (needs git lfs)."),
+    ] = False,
 ) -> None:
-    """Create a binder: 31 day and 12 month dividers, cards/, templates/, settings, git repository."""
-    from ..setup import init_binder
+    """Create a binder: 31 day and 12 month dividers, cards/, templates/, settings, git repository.
+
+    Run again in a binder, it only adds what is missing (with --lfs: the git LFS lines).
+    """
+    from ..setup import init_binder, set_up_lfs
 
     created, notes = init_binder(path, git=not no_git)
     for note in notes:
         warn(note)
     typer.echo(f"binder ready in {path.resolve()} ({len(created)} files and folders created)")
+    if lfs:
+        done = set_up_lfs(path)
+        if not done.ready:
+            warn(done.note)
+        else:
+            added = f"{done.added} file types under files/ now go" if done.added else "the dossier's files go"
+            typer.echo(f"git LFS: {added} to git LFS; each teammate runs 'git lfs install' once", err=True)
 
 
 @room.command()

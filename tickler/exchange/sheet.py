@@ -9,9 +9,14 @@ from typing import TYPE_CHECKING
 
 from ..binder import Binder, Filed
 from ..dates import Clock
+from ..dossier import Dossier, contents, size_text
 from ..errors import TicklerError
+from ..layout import MAIL, files_folder
+from ..render.dossier import direction_of
 
 if TYPE_CHECKING:
+    from collections.abc import Mapping
+
     from ..query import Owners
 
 CSS = """
@@ -31,8 +36,15 @@ ul.log { padding-left: 5mm; }
 CONTACT_KEYS = ("company", "title", "phone", "email", "address", "owner")
 
 
-def sheet(cards: list[Filed], title: str, today: dt.date, last_entries: int = 5) -> str:
-    blocks = [_block(f, today, last_entries) for f in cards]
+def sheet(
+    cards: list[Filed],
+    title: str,
+    today: dt.date,
+    last_entries: int = 5,
+    dossiers: Mapping[str, Dossier] | None = None,
+) -> str:
+    """The sheet: a page a card, with its dossier (``dossiers``, by card id) where it has one."""
+    blocks = [_block(f, today, last_entries, (dossiers or {}).get(f.id)) for f in cards]
     if not blocks:
         blocks = ['<section class="card"><p>Nothing due.</p></section>']
     return (
@@ -43,7 +55,7 @@ def sheet(cards: list[Filed], title: str, today: dt.date, last_entries: int = 5)
     )
 
 
-def _block(filed: Filed, today: dt.date, last_entries: int) -> str:
+def _block(filed: Filed, today: dt.date, last_entries: int, dossier: Dossier | None) -> str:
     card = filed.card
     due = card.next
     when = "no date"
@@ -73,7 +85,28 @@ def _block(filed: Filed, today: dt.date, last_entries: int) -> str:
         f"<table>{''.join(rows)}</table>"
         + (f'<h2>Notes</h2><pre class="notes">{escape(notes)}</pre>' if notes else "")
         + (f'<h2>Last entries</h2><ul class="log">{log}</ul>' if log else "")
+        + (_dossier(filed.id, dossier) if dossier is not None else "")
         + "</section>"
+    )
+
+
+def _dossier(card_id: str, dossier: Dossier) -> str:
+    """The dossier's files (the kept mail counted) and its last messages' subjects."""
+    base = files_folder(card_id) + "/"
+    items = [
+        f"<li>{escape(f.rel[len(base) :])} ({escape(size_text(f.size))})</li>"
+        for f in dossier.files
+        if not f.rel[len(base) :].startswith(MAIL + "/")
+    ]
+    if dossier.mail:
+        items.append(f"<li>{MAIL}/: {dossier.mail} message{'s' if dossier.mail != 1 else ''}</li>")
+    messages = []
+    for entry in dossier.messages:
+        when = entry.date.isoformat() + (f" {entry.time:%H:%M}" if entry.time else "")
+        direction, subject = direction_of(entry.text)
+        messages.append(f"<li>{' '.join(escape(part) for part in (when, direction, subject) if part)}</li>")
+    return (f'<h2>Dossier: {escape(base)}</h2><ul class="files">{"".join(items)}</ul>' if items else "") + (
+        f'<h2>Last messages</h2><ul class="log">{"".join(messages)}</ul>' if messages else ""
     )
 
 
@@ -149,4 +182,5 @@ def day_sheet(
         title = f"tickler: {start} to {end}" if start != end else f"tickler: {start.strftime('%A %d %B %Y')}"
     cards = owners.select(binder, scan.cards)
     cards.sort(key=lambda f: (*f.card.next.sort_key, f.card.name.casefold()) if f.card.next else ())
-    return sheet(cards, title, clock.today), scan.problems
+    dossiers = {f.id: contents(binder, f) for f in cards}
+    return sheet(cards, title, clock.today, dossiers=dossiers), scan.problems
