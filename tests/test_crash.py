@@ -2,6 +2,12 @@
 kill the binder must still hold every card exactly once, whole, with no note lost; ``check --fix``
 must restore every invariant and git must still work.
 
+Between the kills the rep works by hand as reps do: drags a card file into another divider, writes
+a Log line in the editor, or leaves git locked (a git GUI holding the index) so that a commit
+fails. The whole process group is killed, git's own processes included, as a power cut would.
+After each round git must hold what the binder holds once tickler has committed: every card id
+at one path on disk and at that path in HEAD, nothing left uncommitted after ``check --fix``.
+
 Seeded, so a failure can be replayed: TICKLER_CRASH_SEED. The normal run starts each of the six
 commands 40 times on a binder of 2,000 cards and kills it after a random delay (most runs die, a
 few finish first); TICKLER_CRASH_KILLS sets the number of runs across the six, so the long mode is:
@@ -140,18 +146,48 @@ class Harness:
     completed: int = 0
     recovered_locks: int = 0
     fixed: int = 0
+    by_hand: Counter[str] = field(default_factory=Counter)
+
+    def hand_work(self, today: dt.date) -> Path | None:
+        """What a rep does by hand between commands (sometimes): drag a card file into another
+        day divider, append a Log line in the editor, or hold git's index lock (a git GUI) so
+        the next command's commit fails. Returns the lock to let go after the next run."""
+        roll = self.rng.random()
+        paths = card_paths(self.root)
+        if roll < 0.15 and paths:
+            path = self.rng.choice(paths)
+            target = self.root / f"days/{self.rng.randint(1, 28):02d}" / path.name
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.rename(path, target)
+                self.by_hand["drags"] += 1
+        elif roll < 0.30 and paths:
+            path = self.rng.choice(paths)
+            with path.open("a", encoding="utf-8") as handle:
+                handle.write(f"- {today.isoformat()} call: by hand {self.by_hand['notes']}\n")
+            self.by_hand["notes"] += 1
+        elif roll < 0.37:
+            lock = self.root / ".git" / "index.lock"
+            lock.write_text("")
+            self.by_hand["git locked"] += 1
+            return lock
+        return None
 
     def run(self, args: list[str], today: dt.date, *, kill: bool, within: float) -> int | None:
         """Run the real command; kill it after a random delay. Its exit code, None when killed."""
         env = {**self.env, "TICKLER_TODAY": today.isoformat()}
         command = [str(installed_tickler()), "--binder", str(self.root), *args]
-        proc = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        proc = subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         if kill:
             deadline = time.monotonic() + self.rng.uniform(0.1, 1.0) * within
             while time.monotonic() < deadline and proc.poll() is None:
                 time.sleep(0.002)
             if proc.poll() is None:
-                proc.send_signal(signal.SIGKILL)
+                # The whole group: a git the command started dies with it, as in a power cut
+                # (a git merge left running would go on moving files under the checks).
+                os.killpg(proc.pid, signal.SIGKILL)
                 proc.wait()
                 self.kills += 1
                 return None
@@ -181,7 +217,28 @@ class Harness:
             assert check(binder, today) == [], what
             self.seen = verify(self.root, self.seen, what + " (after check --fix)")
         assert not git_locks(self.root), f"{what}: git still locked: {git_locks(self.root)}"
-        subprocess.run(["git", "status", "--porcelain"], cwd=self.root, check=True, capture_output=True)
+        if card_status(self.root):  # hand work the command did not touch: check --fix commits it
+            done, left = fix(binder, today)
+            self.fixed += len(done)
+            assert not left, f"{what}: check --fix left {left}"
+        assert_git_holds_the_binder(self.root, what)
+
+
+def card_status(root: Path) -> str:
+    return git(root, "status", "--porcelain", "--untracked-files=all", "--", "cards", "days", "months")
+
+
+def assert_git_holds_the_binder(root: Path, what: str) -> None:
+    """Every card id at one path on disk, at that same path in HEAD, and nothing uncommitted."""
+    head: dict[str, list[str]] = {}
+    for rel in git(root, "ls-tree", "-r", "--name-only", "HEAD", "--", "cards", "days", "months").split():
+        if rel.endswith(".md"):
+            head.setdefault(Path(rel).stem, []).append(rel)
+    twice = {i: p for i, p in head.items() if len(p) > 1}
+    assert not twice, f"{what}: twice in HEAD: {sorted(twice.items())[:3]}"
+    disk = {p.stem: p.relative_to(root).as_posix() for p in card_paths(root)}
+    assert {i: p[0] for i, p in head.items()} == disk, f"{what}: HEAD and the binder differ"
+    assert card_status(root) == "", f"{what}: uncommitted: {card_status(root)[:300]}"
 
 
 def timing(harness: Harness, args: list[str], today: dt.date) -> float:
@@ -263,7 +320,10 @@ def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) 
         if command == "roll":
             today += dt.timedelta(days=1)
         args = args_for(i)
+        lock = harness.hand_work(today)
         code = harness.run(args, today, kill=True, within=within)
+        if lock is not None:
+            lock.unlink(missing_ok=True)  # the GUI lets go: the next command commits what is left
         if code is not None and command == "log":
             logged[args[1]] = args[2]
         harness.after(today, f"{' '.join(args)} (round {i}, {'killed' if code is None else f'exit {code}'})")
@@ -291,6 +351,7 @@ def test_killed_at_random_moments_nothing_is_lost(tmp_path: Path, command: str) 
     )
     print(
         f"{command}: {harness.kills} kills, {harness.completed} completed runs, "
-        f"{harness.recovered_locks} git locks recovered, {harness.fixed} repairs by check --fix"
+        f"{harness.recovered_locks} git locks recovered, {harness.fixed} repairs by check --fix, "
+        f"by hand: {dict(harness.by_hand)}"
     )
     assert harness.kills >= rounds // 2, "the kills must mostly land while the command runs"

@@ -167,7 +167,12 @@ class Repo:
         # holds (staged, and committed by the next command), never a state a plain ``git commit``
         # would turn back. update-index takes the paths one by one (``reset --pathspec-from-file``
         # matches every path against every index entry: minutes for a big roll).
-        self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
+        done = self.run("update-index", "--add", "--remove", "-z", "--stdin", stdin=listing, check=False)
+        if done.returncode != 0:  # (nothing is committed: the journal keeps the paths)
+            why = done.stderr.decode(errors="replace").strip()
+            if "index.lock" in why:
+                why = "git's index is locked by another git program (.git/index.lock)"
+            raise GitError(why or "git update-index failed")
         subject = (message if commit != base or not prior else before_message).splitlines()[0]
         update = ["update-ref", "-m", subject, "HEAD", commit]
         if parent:
@@ -380,32 +385,27 @@ class Repo:
 
     def half_staged(self, pathspecs: Sequence[str]) -> list[str]:
         """Binder-relative paths whose staged entry differs from HEAD while the work tree does
-        not (an index a killed git command left behind): a plain ``git commit`` would commit a
-        state the binder is not in."""
+        not (an index a killed or locked-out git command left behind): a plain ``git commit``
+        would commit a state the binder is not in."""
         if self.head() is None:
             return []
         specs = [self.repo_path(p) for p in pathspecs]
-
-        def names(*args: str) -> set[str]:
-            out = self.run("diff", *args, "--name-only", "--no-renames", "-z", "--", *specs).stdout
-            return {raw.decode("utf-8", errors="surrogateescape") for raw in out.split(b"\0") if raw}
-
-        staged = names("--cached", "HEAD")
+        out = self.run("diff", "--cached", "HEAD", "--name-only", "--no-renames", "-z", "--", *specs).stdout
+        staged = [
+            rel
+            for raw in out.split(b"\0")
+            if raw and (rel := self.binder_path(raw.decode("utf-8", "surrogateescape")))
+        ]
         if not staged:
             return []
-        differs = names("HEAD") | set(self.untracked(specs))
-        return sorted(rel for p in staged - differs if (rel := self.binder_path(p)) is not None)
+        committed, on_disk = self.committed_blobs(staged), self.disk_blobs(staged)
+        return sorted(rel for rel in staged if committed.get(rel) == on_disk.get(rel))
 
     def unstage(self, rels: Sequence[str]) -> None:
         """Put the index entries of ``rels`` back as HEAD has them."""
         if rels:
             listing = b"".join(self.repo_path(r).encode("utf-8") + b"\0" for r in rels)
             self.run("reset", "-q", "--pathspec-from-file=-", "--pathspec-file-nul", "HEAD", stdin=listing)
-
-    def untracked(self, specs: Sequence[str]) -> list[str]:
-        """Repository paths under ``specs`` that are untracked (not ignored)."""
-        out = self.run("ls-files", "-z", "--others", "--exclude-standard", "--", *specs).stdout
-        return [raw.decode("utf-8", errors="surrogateescape") for raw in out.split(b"\0") if raw]
 
     def changed_paths(self, pathspecs: Sequence[str]) -> list[str]:
         """Binder-relative paths under ``pathspecs`` that differ from HEAD or are untracked."""
