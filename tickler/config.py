@@ -9,7 +9,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .dates import WEEKDAYS, Workdays
+from .dates import WEEKDAYS, Workdays, parse_duration
 from .errors import SettingsError, TicklerError
 from .layout import SETTINGS_FILE, STATE
 from .patterns import Pattern
@@ -50,6 +50,7 @@ class Settings(NamedTuple):
     repurchase_reminder: bool = False
     region: str | None = None  # a country code: how phone numbers without +country are read
     reply_within: dt.timedelta = dt.timedelta(hours=10)  # how long a customer's request may wait
+    alarm_before: dt.timedelta = dt.timedelta(minutes=10)  # a calendar's alarm before a timed call
     cadence: CadenceSettings = CadenceSettings()
     unknown: tuple[str, ...] = ()
 
@@ -152,17 +153,21 @@ def _check_region(value: Any) -> str | None:
     return value.strip().upper()
 
 
-_DURATION = Pattern(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
-
-
 def _check_reply_within(value: Any) -> dt.timedelta:
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None or not any(match.groups()):
+    span = parse_duration(value)
+    if span is None or span.seconds % 60:
         raise ValueError('must be a time like "10h", "90m" or "1d 4h"')
-    days, hours, minutes = (int(g or 0) for g in match.groups())
-    span = dt.timedelta(days=days, hours=hours, minutes=minutes)
     if not dt.timedelta(minutes=1) <= span <= dt.timedelta(days=365):
         raise ValueError("must be between a minute and a year")
+    return span
+
+
+def _check_alarm_before(value: Any) -> dt.timedelta:
+    span = parse_duration(value)
+    if span is None or span.seconds % 60:
+        raise ValueError('must be a time like "10m", "1h" or "0m" (at the time of the call)')
+    if span > dt.timedelta(days=7):
+        raise ValueError("must be a week at most")
     return span
 
 
@@ -186,6 +191,7 @@ CHECKS = {
     "repurchase_reminder": _check_autocommit,
     "region": _check_region,
     "reply_within": _check_reply_within,
+    "alarm_before": _check_alarm_before,
     "cadence": _check_cadence,
 }
 
@@ -251,6 +257,7 @@ workdays = ["mon", "tue", "wed", "thu", "fri"]
 # holidays = "DE"           # a country code: rolling skips its public holidays
 # region = "RU"             # a country code: how phone numbers written without +7, +49... are read
 # reply_within = "10h"      # how long a customer's request may wait for an answer
+# alarm_before = "10m"      # calendars (export ics --alarm, serve's feed) ring this long before a timed call
 autocommit = true           # commit every change when the binder is a git repository
 
 # Knowing your customers (tickler report ...):
@@ -288,6 +295,14 @@ def current_user(settings: Settings, root: Path) -> str | None:
         return None
     email = done.stdout.strip()
     return email or None
+
+
+def owner_of_new_cards(settings: Settings) -> str | None:
+    """The owner a new card is given: ``TICKLER_OWNER``, else ``owner`` in settings (never git's
+    email: a card names a rep as the team knows them)."""
+    import os
+
+    return os.environ.get("TICKLER_OWNER", "").strip() or settings.owner
 
 
 def owner_matches(card_owner: str | None, user: str | None) -> bool:

@@ -10,7 +10,7 @@ from typing import NamedTuple, TypeVar
 from .binder import Binder, Filed, Scan
 from .cache import Entry, Row, last_kind, row_of
 from .config import current_user, owner_matches
-from .dates import Due, add_months, parse_birthday
+from .dates import Clock, Due, add_months, parse_birthday
 from .errors import DateError, TicklerError
 from .layout import CARD_FOLDERS, folders_for_range, today_folders
 from .names import fold
@@ -121,7 +121,7 @@ def find(binder: Binder, query: str, *, full: bool = False) -> Listing:
             found.append(entry)
     found.sort(key=lambda e: (e.summary.name.casefold() if e.summary else "", e.folder, e.id))
     if not full:
-        return Listing(listed(found), [], problems)
+        return Listing(listed(found), [], problems, ids=[e.id for e in found if e.summary is not None])
     scan = loaded(binder, found, problems)
     return Listing(listed_cards(scan.cards), scan.cards, scan.problems)
 
@@ -295,11 +295,20 @@ def today_divider(
     return day
 
 
+def today_view(binder: Binder, clock: Clock, owners: Owners, *, full: bool = False) -> Day:
+    """Today's divider as every face shows it: the due cards and the open requests to answer
+    within ``reply_within`` of now; with ``full`` (JSON) the cards read in full and no birthdays,
+    else the birthdays ``birthday_days`` ahead."""
+    ahead = None if full else binder.settings.birthday_days
+    until = (clock.moment + binder.settings.reply_within).date()
+    return today_divider(binder, clock.today, owners, birthdays_ahead=ahead, full=full, requests_until=until)
+
+
 class Listing:
     """Cards for a listing: the table's lines, and the cards read in full when asked (JSON); for
-    a text search, the line of each card that matched."""
+    a text search, the line of each card that matched; the card ids, in the order listed."""
 
-    __slots__ = ("cards", "listed", "matches", "problems")
+    __slots__ = ("cards", "ids", "listed", "matches", "problems")
 
     def __init__(
         self,
@@ -307,9 +316,11 @@ class Listing:
         cards: list[Filed],
         problems: list[TicklerError],
         matches: list[str] | None = None,
+        ids: list[str] | None = None,
     ):
         self.listed, self.cards, self.problems = listed, cards, problems
         self.matches: list[str] = matches if matches is not None else []
+        self.ids: list[str] = ids if ids is not None else [f.id for f in cards]
 
 
 def listing(

@@ -74,12 +74,9 @@ def dump_json(data: object) -> None:
 
 def when(text: str, clock: "Clock", what: str = "WHEN") -> "Due":
     """A date the user typed, in the WHEN grammar; the error names the argument."""
-    from ..dates import parse_when
+    from ..dates import parse_when_named
 
-    try:
-        return parse_when(text, clock.today)
-    except TicklerError as exc:
-        raise TicklerError(f"{what}: {exc.message}") from None
+    return parse_when_named(text, clock.today, what)
 
 
 def span(text: str, clock: "Clock", what: str = "WHEN") -> tuple[dt.date, dt.date]:
@@ -110,9 +107,9 @@ def owners(all_: bool, owner: str | None) -> "Owners":
 
 
 def echo_change(change: "Change", extra: str = "") -> None:
-    before = str(change.old_next) if change.old_next else "no date"
-    after = str(change.new_next) if change.new_next else "no date"
-    typer.echo(f"{change.id}: {before} -> {after} ({change.new_folder}/){extra}")
+    from ..actions import change_line
+
+    typer.echo(change_line(change, extra))
 
 
 def plural(count: int, word: str) -> str:

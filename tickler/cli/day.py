@@ -1,6 +1,5 @@
 """The day: today, agenda, list, find, show. Commands that only look; none changes a file."""
 
-import datetime as dt
 from typing import Annotated
 
 import typer
@@ -33,18 +32,13 @@ def today(
 ) -> None:
     """Today's divider: the calls due today, overdue ones first, and the day's load."""
     binder, now = open_binder(ctx), clock()
-    ahead = None if json_ else binder.settings.birthday_days
-    moment = dt.datetime.combine(now.today, now.now or dt.time(0, 0))
-    until = (moment + binder.settings.reply_within).date()
-    day = query.today_divider(
-        binder, now.today, owners(all_, owner), birthdays_ahead=ahead, full=json_, requests_until=until
-    )
+    day = query.today_view(binder, now, owners(all_, owner), full=json_)
     report_problems(day.problems)
     if json_:
         dump_json([card_json(f, now.today) for f in day.cards])
         return
     shown = style()
-    lines = view.day(day.listed, now.today, binder.settings.capacity, shown, moment)
+    lines = view.day(day.listed, now.today, binder.settings.capacity, shown, now.moment)
     if day.others:
         lines += view.note(f"({day.others} more due for other reps: tickler today --all)", shown)
     echo_lines([*lines, *view.birthday_lines(day.birthdays, now.today, shown)])
