@@ -42,10 +42,22 @@ class SyncStatus:
     """What the last ``sync`` on the timer said: shown on every page while it is trouble."""
 
     def __init__(self) -> None:
-        self.every: dt.timedelta | None = None
+        self.every: dt.timedelta | None = None  # (None: no --sync)
         self.last_ok: dt.datetime | None = None
         self.trouble: str | None = None
         self.trouble_at: dt.datetime | None = None
+
+
+def span_text(span: dt.timedelta) -> str:
+    """``1h 30m``, ``5m``, ``30s``: a span as it is written in an option or a setting."""
+    seconds = int(span.total_seconds())
+    parts = [
+        (seconds // 86400, "d"),
+        (seconds % 86400 // 3600, "h"),
+        (seconds % 3600 // 60, "m"),
+        (seconds % 60, "s"),
+    ]
+    return " ".join(f"{n}{unit}" for n, unit in parts if n) or "0s"
 
 
 class Served:
@@ -146,6 +158,7 @@ TEMPLATES = Environment(
 )
 TEMPLATES.filters["markdown"] = _markdown
 TEMPLATES.filters["tel"] = _tel
+TEMPLATES.filters["span"] = span_text
 
 
 def page(request: Request, template: str, status: int = 200, **context: Any) -> HTMLResponse:
