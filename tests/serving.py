@@ -10,7 +10,8 @@ import os
 import re
 import shutil
 import subprocess
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -145,3 +146,16 @@ def cli(root: Path, *args: str, environ: dict[str, str] | None = None) -> subpro
         timeout=60,
         stdin=subprocess.DEVNULL,
     )
+
+
+DEADLINE = 60.0  # seconds: a loaded machine, not the expected time (well under a second)
+
+
+def eventually(check: Callable[[], bool], what: str) -> None:
+    """Ask until ``check`` holds: for what the server does on its own time (its sync timer, the
+    segments' line worked out in the background), as a person refreshing the page would."""
+    end = time.monotonic() + DEADLINE
+    while not check():
+        if time.monotonic() > end:
+            raise AssertionError(f"never happened: {what}")
+        time.sleep(0.1)  # the server, not the test's clock, decides when

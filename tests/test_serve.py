@@ -22,6 +22,7 @@ from serving import (
     cli,
     csrf_of,
     env,
+    eventually,
     git,
     head,
     make_binder,
@@ -195,6 +196,8 @@ def test_today_lists_requests_first_then_overdue_then_due_with_tel_links(root: P
 
 def test_the_card_brief_holds_what_the_call_needs(root: Path) -> None:
     with serving(root) as server, server.client() as client:
+        # the segments' line (a median over every customer) is worked out in the background
+        eventually(lambda: "Segment" in client.get("/cards/ivan").text, "the segment on the card")
         page = client.get("/cards/ivan").text
     assert "<h1>Ivan Ivanov</h1>" in page
     assert "Head of purchasing, Romashka LLC" in page

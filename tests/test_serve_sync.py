@@ -7,23 +7,12 @@ page until they show the outcome, with a deadline, as a person refreshing would.
 from __future__ import annotations
 
 import subprocess
-import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from serving import TICKLER, cli, csrf_of, git, make_binder, serving, subjects
+from serving import TICKLER, cli, csrf_of, eventually, git, make_binder, serving, subjects
 
 pytestmark = pytest.mark.skipif(TICKLER is None, reason="the tickler command is not installed")
-DEADLINE = 60.0  # seconds: a loaded machine, not the expected time (about a second)
-
-
-def eventually(check: Callable[[], bool], what: str) -> None:
-    end = time.monotonic() + DEADLINE
-    while not check():
-        if time.monotonic() > end:
-            raise AssertionError(f"never happened: {what}")
-        time.sleep(0.1)  # the server's timer, not the test's clock, decides when
 
 
 def shared(tmp_path: Path) -> tuple[Path, Path, Path]:

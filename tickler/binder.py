@@ -12,6 +12,7 @@ import os
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
 from pathlib import Path
+from stat import S_ISREG
 from typing import TYPE_CHECKING, NamedTuple, cast
 
 from . import progress
@@ -39,6 +40,7 @@ if TYPE_CHECKING:
     from .card import Card
 
 _CARD_FOLDER_SET = frozenset(CARD_FOLDERS)
+KEPT_CARDS = 20_000  # keep_cards(): at most this many parsed cards in memory
 CONTROL = Pattern(r"[\x00-\x1f\x7f]")
 
 
@@ -126,6 +128,13 @@ class Binder:
         self._failed: dict[str, TicklerError] = {}  # card id -> why its later write failed
         self._dividers: set[str] = set()  # dividers made or found under the current lock
         self._index: Index | None = None
+        self._kept: dict[str, tuple[int, int, Card]] | None = None  # keep_cards(): parsed, by path
+
+    def keep_cards(self) -> None:
+        """Keep each card read, and read it again only when its file's size or time changes: for a
+        binder that lives as long as a server (``serve``), where each page would parse again the
+        same cards. The files stay the truth: a ``stat`` before each use says whether one changed."""
+        self._kept = {}
 
     # ------------------------------------------------------------------ paths
 
@@ -319,13 +328,34 @@ class Binder:
         self._settle()
         path = self.path_of(folder, card_id)
         rel = self.rel(path)
+        seen = self._seen(path, rel) if self._kept is not None else None
+        if seen is not None and len(seen) == 3:
+            return Filed(card_id, folder, seen[2])
         try:
             text = read_card_text(path, rel)  # refuses a symbolic link, a folder, a pipe
         except FileNotFoundError:
             raise CardNotFound(f"no card '{card_id}' in {folder}/") from None
         from .card import Card
 
-        return Filed(card_id, folder, Card.parse(text, source=rel))
+        card = Card.parse(text, source=rel)
+        if seen is not None and self._kept is not None:  # (stat first: a change meanwhile reads again)
+            if len(self._kept) >= KEPT_CARDS:
+                self._kept.pop(next(iter(self._kept)))
+            self._kept[rel] = (seen[0], seen[1], card)
+        return Filed(card_id, folder, card)
+
+    def _seen(self, path: Path, rel: str) -> tuple[int, int] | tuple[int, int, Card] | None:
+        """A plain card file's (mtime, size), and its card when kept from a read of that state."""
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        if not S_ISREG(info.st_mode):
+            return None
+        kept = self._kept.get(rel) if self._kept is not None else None
+        if kept is not None and kept[0] == info.st_mtime_ns and kept[1] == info.st_size:
+            return kept
+        return info.st_mtime_ns, info.st_size
 
     def scan(self, folders: Iterable[str] = CARD_FOLDERS) -> Scan:
         """Load every card in ``folders``; a malformed card is a problem, never a stop."""

@@ -112,9 +112,8 @@ def card_page(
     served = _served(request)
     with served.binder() as binder:
         filed = binder.resolve(ref)
-        segment = report.card_segment(
-            filed, clock.today, binder.settings, served.spender_line(binder, clock.today)
-        )
+        line = served.spender_line(binder, clock.today)
+        segment = None if line is None else report.card_segment(filed, clock.today, binder.settings, line)
     return page(
         request,
         "card.html",
