@@ -12,7 +12,7 @@ from .cache import Entry, Row, last_kind, row_of
 from .config import current_user, owner_matches
 from .dates import Clock, Due, add_months, parse_birthday
 from .errors import DateError, TicklerError
-from .layout import CARD_FOLDERS, folders_for_range, today_folders
+from .layout import CARD_FOLDERS, CARD_SUFFIX, folders_for_range, is_card_name, today_folders
 from .names import fold
 
 T = TypeVar("T")
@@ -77,6 +77,19 @@ def scheduled_entries(binder: Binder, *, rows: bool = False) -> tuple[list[Entry
     """Every indexed card in a divider with a follow-up date, in date order."""
     found, _, problems = _one_pass(binder, CARD_FOLDERS[1:], dt.date.min, dt.date.max, None, rows)
     return found, problems
+
+
+def card_at(binder: Binder, ref: str) -> Filed:
+    """``binder.resolve``, quicker for an exact id (a link to a card: a stat in each folder, not a
+    listing of every folder); anything else, or an id in two folders, as ``resolve`` says."""
+    from .binder import CONTROL
+
+    name = f"{ref}{CARD_SUFFIX}"
+    if is_card_name(name) and "/" not in ref and "\\" not in ref and not CONTROL.search(ref):
+        found = [f for f in CARD_FOLDERS if os.path.isfile(binder.path_of(f, ref))]
+        if len(found) == 1:
+            return binder.load(found[0], ref)
+    return binder.resolve(ref)
 
 
 def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:

@@ -104,7 +104,7 @@ def _interval(text: str) -> dt.timedelta:
 def _listen(host: str, port: int) -> socket.socket:
     """The listening socket, made before the link is printed: whoever reads the link can connect."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    listening = socket.socket(family, socket.SOCK_STREAM)
+    listening = socket.socket(family, socket.SOCK_STREAM, socket.IPPROTO_TCP)  # (asyncio: no Nagle delay)
     try:
         listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         listening.bind((host, port))

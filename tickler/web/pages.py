@@ -111,7 +111,7 @@ def card_page(
     clock = Clock.from_env()
     served = _served(request)
     with served.binder() as binder:
-        filed = binder.resolve(ref)
+        filed = query.card_at(binder, ref)
         line = served.spender_line(binder, clock.today)
         segment = None if line is None else report.card_segment(filed, clock.today, binder.settings, line)
     return page(
@@ -237,7 +237,7 @@ def api_card(request: Request) -> Response:
     """``GET /api/cards/{id}``: ``tickler show ID --json``."""
     clock = Clock.from_env()
     with _served(request).binder() as binder:
-        filed = binder.resolve(request.path_params["id"])
+        filed = query.card_at(binder, request.path_params["id"])
     return _json(card_json(filed, clock.today))
 
 
