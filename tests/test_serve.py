@@ -460,7 +460,14 @@ def test_markup_in_every_field_comes_out_escaped(root: Path) -> None:
         card_id = card.rsplit("/", 1)[1]
         (path,) = root.glob(f"days/*/{card_id}.md")
         notes = f"{XSS[0]}\n\n[click]({XSS[3]})\n\n<img src=x onerror=alert(5)>\n\n## Log"
-        path.write_text(path.read_text().replace("## Log", notes, 1))
+        fields = "title: '<script>alert(1)</script>'\nemail: '\"><img src=x onerror=alert(2)>'\n"
+        fields += "tags: ['</textarea><svg onload=alert(3)>']\n"
+        text = path.read_text().replace("## Log", notes, 1)
+        path.write_text(
+            re.sub(r"^title:.*\n|^email:.*\n|^tags:.*\n", "", text, flags=re.M).replace(
+                "\nname:", "\n" + fields.rstrip("\n") + "\nname:", 1
+            )
+        )
         pages = [
             said,
             client.get(card).text,
@@ -478,7 +485,8 @@ def test_markup_in_every_field_comes_out_escaped(root: Path) -> None:
         assert "<img" not in page and "<svg" not in page and page.count("<script") == 1  # tickler.js alone
         assert not re.search(r'href="\s*javascript:', page)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in pages[1]  # the name, and the notes' raw HTML
-    assert "&lt;/textarea&gt;&lt;svg onload=alert(3)&gt;" in pages[1]  # the Log entry
+    assert "&lt;/textarea&gt;&lt;svg onload=alert(3)&gt;" in pages[1]  # the Log entry, the tags
+    assert 'href="mailto:&#34;&gt;&lt;img src=x onerror=alert(2)&gt;"' in pages[1]  # the email
     assert "<p>[click](javascript:alert(4))</p>" in pages[1]  # markdown-it refuses the link
 
 
@@ -554,3 +562,35 @@ def test_the_clock_is_the_servers(root: Path) -> None:
     with serving(root) as server, server.client() as client:
         assert "Monday 23 November 2026" in client.get("/").text
     assert NOW.startswith("2026-11-23")
+
+
+def test_on_a_terminal_the_link_comes_with_its_qr_code(root: Path) -> None:
+    import pty
+    import select
+
+    main, sub = pty.openpty()
+    assert TICKLER is not None
+    process = subprocess.Popen(
+        [TICKLER, "--binder", str(root), "serve", "--port", "0"],
+        stdin=subprocess.DEVNULL,
+        stdout=sub,
+        stderr=sub,
+        env=env(),
+        start_new_session=True,
+    )
+    os.close(sub)
+    seen = b""
+    try:
+        while b"Ctrl-C stops" not in seen:  # said after the link and the code
+            ready, _, _ = select.select([main], [], [], 60)
+            assert ready, f"serve said nothing more: {seen!r}"
+            seen += os.read(main, 65536)
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
+        os.close(main)
+    screen = seen.decode()
+    assert f"/?token={TOKEN}" in screen
+    code = [line for line in screen.splitlines() if set(line.strip()) <= set("█▀▄ ") and line.strip()]
+    assert len(code) >= 10  # a QR code of the link, two rows of modules a line
+    assert len({len(line.rstrip()) for line in code[1:-1]}) <= 2

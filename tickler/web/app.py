@@ -17,12 +17,11 @@ from starlette.staticfiles import StaticFiles
 from ..errors import TicklerError
 from . import pages, posts
 from .access import Access
-from .served import Served, page, status_of
+from .served import Served, message_of, page, status_of
 
 
 async def _error_page(request: Request, exc: Exception) -> HTMLResponse:
-    assert isinstance(exc, TicklerError)
-    return page(request, "error.html", status_of(exc), message=str(exc))
+    return page(request, "error.html", status_of(exc), message=message_of(exc))
 
 
 # --------------------------------------------------------------------------- the application
@@ -64,6 +63,8 @@ def make_app(root: Path, token: str, *, sync_every: dt.timedelta | None = None) 
         Route("/calendar.ics", pages.calendar),
         Mount("/static", StaticFiles(packages=[("tickler.web", "static")]), name="static"),
     ]
-    app = Starlette(routes=routes, lifespan=lifespan, exception_handlers={TicklerError: _error_page})
+    app = Starlette(
+        routes=routes, lifespan=lifespan, exception_handlers={TicklerError: _error_page, OSError: _error_page}
+    )
     app.state.served = served
     return Access(app, token)

@@ -22,7 +22,7 @@ from ..dates import Clock, Due, parse_when_named
 from ..errors import CardNotFound, TicklerError
 from .access import form_of
 from .pages import card_page
-from .served import Served, page, status_of
+from .served import Served, message_of, page, status_of
 
 Change = Callable[[Binder, str, Clock, dict[str, str]], tuple[str, list[str]]]
 
@@ -52,14 +52,15 @@ def _on_card(request: Request, failed: str, change: Change) -> Response:
     )
     try:
         (target, lines), notices = served.act(lambda binder: change(binder, ref, clock, form))
-    except TicklerError as exc:
+    except (TicklerError, OSError) as exc:
         status = status_of(exc)
         try:
             if isinstance(exc, CardNotFound):
                 raise
-            return card_page(request, ref, status=status, error=str(exc), failed=failed, form=form)
-        except TicklerError as unreadable:  # no card page to show: the message, and what was typed
-            return page(request, "error.html", status, message=str(unreadable), typed=form.get("text", ""))
+            return card_page(request, ref, status=status, error=message_of(exc), failed=failed, form=form)
+        except (TicklerError, OSError) as unreadable:  # no card page: the message, and what was typed
+            typed = form.get("text", "")
+            return page(request, "error.html", status, message=message_of(unreadable), typed=typed)
     return _done(served, target, lines + notices)
 
 
@@ -137,8 +138,8 @@ def new(request: Request) -> Response:
 
     try:
         (card_id, rel), notices = served.act(create)
-    except TicklerError as exc:
-        return _new_again(request, status_of(exc), str(exc), form)
+    except (TicklerError, OSError) as exc:
+        return _new_again(request, status_of(exc), message_of(exc), form)
     return _done(served, f"/cards/{card_id}", [f"created {rel}", *notices])
 
 

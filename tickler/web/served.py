@@ -193,10 +193,19 @@ def page(request: Request, template: str, status: int = 200, **context: Any) -> 
     return HTMLResponse(html, status_code=status)
 
 
-def status_of(exc: TicklerError) -> int:
-    """The HTTP status of a library error: not found, busy (the lock), or bad input."""
+def status_of(exc: Exception) -> int:
+    """The HTTP status of a library error: not found, busy (the lock), bad input; or a file the
+    system refused (a read-only divider, a full disk)."""
     if isinstance(exc, CardNotFound):
         return 404
     if isinstance(exc, LockBusy):
         return 503
-    return 400
+    return 400 if isinstance(exc, TicklerError) else 500
+
+
+def message_of(exc: Exception) -> str:
+    """What the command line would say of it, without its ``tickler: error:``."""
+    if isinstance(exc, OSError) and not isinstance(exc, TicklerError):
+        where = f"{exc.filename}: " if exc.filename else ""
+        return f"{where}{exc.strerror or exc}"
+    return str(exc)
