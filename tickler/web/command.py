@@ -32,7 +32,8 @@ def serve(
         ),
     ] = "127.0.0.1",
     port: Annotated[
-        int, typer.Option("--port", min=0, max=65535, help="The port (0: any free one, printed).")
+        int,
+        typer.Option("--port", metavar="N", min=0, max=65535, help="The port (0: any free one, printed)."),
     ] = 8470,
     sync_every: Annotated[
         str | None,
