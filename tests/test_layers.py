@@ -74,6 +74,15 @@ LAYERS = [
         "cli.customers",
         "cli.exchange",
         "cli.setup",
+        # the web face (tickler serve), beside the command line: neither imports the other
+        "web",
+        "web.access",
+        "web.served",
+        "web.app",
+        "web.pages",
+        "web.posts",
+        "web.syncing",
+        "web.command",
     ],
 ]
 LAYER_OF = {name: index for index, names in enumerate(LAYERS) for name in names}
@@ -150,7 +159,20 @@ def test_modules_stay_small(name: str) -> None:
     assert lines <= limit, f"{name} has {lines} lines (at most {limit})"
 
 
+def test_the_two_faces_do_not_import_each_other() -> None:
+    """The command line and the web face sit on the same library; what both need lives below them."""
+    faces = {
+        "cli": [m for m in MODULES if m.split(".")[0] == "cli"],
+        "web": [m for m in MODULES if m.split(".")[0] == "web"],
+    }
+    assert faces["cli"] and faces["web"]
+    for face, other in (("cli", "web"), ("web", "cli")):
+        for name in faces[face]:
+            crossing = sorted(i for i in imports_of(name) if i.split(".")[0] == other)
+            assert crossing == [], f"{name} imports {crossing}"
+
+
 def test_the_store_plans_nothing() -> None:
     assert not imports_of("binder") & {"report", "forms", "setup", "plans", "plans.roll", "query"}
     assert "binder" not in imports_of("cache")
-    assert imports_of("layout") <= {"dates"}
+    assert imports_of("layout") <= {"dates", "errors"}

@@ -136,6 +136,18 @@ def request(
     return filed, entry, due
 
 
+def change_line(change: Change, extra: str = "") -> str:
+    """A change as every face tells it: ``ivan: 2026-11-23 -> 2026-11-27 15:30 (days/27/)``."""
+    before = str(change.old_next) if change.old_next else "no date"
+    after = str(change.new_next) if change.new_next else "no date"
+    return f"{change.id}: {before} -> {after} ({change.new_folder}/){extra}"
+
+
+def request_line(filed: Filed, due: Due) -> str:
+    """``ivan: reply by Mon 23 Nov 23:05 (days/23/)``: where a request was filed, and until when."""
+    return f"{filed.id}: reply by {due.date.strftime('%a %d %b')} {due.time:%H:%M} ({filed.folder}/)"
+
+
 def is_open_request(last_entry_kind: str | None) -> bool:
     """A request is open until another entry follows it (the reply, or any word in the Log)."""
     return last_entry_kind == "request"

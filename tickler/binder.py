@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple, cast
 from . import progress
 from .config import Settings, load_settings
 from .dates import Due
-from .errors import AmbiguousCard, BinderNotFound, CardError, CardNotFound, TicklerError
+from .errors import AmbiguousCard, CardError, CardNotFound, TicklerError
 from .fsutil import (
     MAX_CARD_BYTES,
     WriteBehind,
@@ -30,8 +30,6 @@ from .fsutil import (
 from .layout import (
     CARD_FOLDERS,
     CARD_SUFFIX,
-    DAYS,
-    MONTHS,
     RUNNING,
     STATE,
     card_id_of,
@@ -53,35 +51,12 @@ from .transaction import (
 )
 
 if TYPE_CHECKING:
-    from .cache import Entry, Filter, Index
+    from .cache import Entry, Filter, Index, KeptCards
     from .card import Card
     from .git import Repo
 
 _CARD_FOLDER_SET = frozenset(CARD_FOLDERS)
 CONTROL = Pattern(r"[\x00-\x1f\x7f]")
-
-
-def find_root(explicit: str | None = None, *, start: Path | None = None) -> Path:
-    """The binder root: ``--binder``, else ``TICKLER_BINDER``, else the nearest folder upward
-    from ``start`` that holds ``days/`` and ``months/``."""
-    given = explicit if explicit else os.environ.get("TICKLER_BINDER") or None
-    if given:
-        root = Path(given).expanduser()
-        if not (root / DAYS).is_dir() or not (root / MONTHS).is_dir():
-            source = "--binder" if explicit else "TICKLER_BINDER"
-            raise BinderNotFound(
-                f"{source}: {root} is not a binder (it has no days/ and months/ folders); "
-                "create one with 'tickler init'"
-            )
-        return root.resolve()
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / DAYS).is_dir() and (folder / MONTHS).is_dir():
-            return folder
-    raise BinderNotFound(
-        "no binder here: no folder with days/ and months/ from this one upward. "
-        "Run 'tickler init', or give --binder PATH or TICKLER_BINDER"
-    )
 
 
 class Filed(NamedTuple):
@@ -136,6 +111,15 @@ class Binder:
         self._index: Index | None = None
         self._repo: Repo | bool | None = False  # False: not looked for yet
         self._journal: Journal | None = None
+        self._kept: KeptCards | None = None  # keep_cards(): parsed cards, by path
+
+    def keep_cards(self) -> None:
+        """Keep each card read, and read it again only when its file's size or time changes: for a
+        binder that lives as long as a server (``serve``), where each page would parse again the
+        same cards. The files stay the truth: a ``stat`` before each use says whether one changed."""
+        from .cache import KeptCards
+
+        self._kept = KeptCards()
 
     # ------------------------------------------------------------------ paths
 
@@ -379,13 +363,19 @@ class Binder:
         self._settle()
         path = self.path_of(folder, card_id)
         rel = self.rel(path)
+        kept = self._kept.get(path, rel) if self._kept is not None else None
+        if kept is not None and kept.card is not None:
+            return Filed(card_id, folder, kept.card)
         try:
             text = read_card_text(path, rel)  # refuses a symbolic link, a folder, a pipe
         except FileNotFoundError:
             raise CardNotFound(f"no card '{card_id}' in {folder}/") from None
         from .card import Card
 
-        return Filed(card_id, folder, Card.parse(text, source=rel))
+        card = Card.parse(text, source=rel)
+        if kept is not None and self._kept is not None:  # (stat first: a change meanwhile reads again)
+            self._kept.keep(rel, kept, card)
+        return Filed(card_id, folder, card)
 
     def scan(self, folders: Iterable[str] = CARD_FOLDERS) -> Scan:
         """Load every card in ``folders``; a malformed card is a problem, never a stop."""

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import marshal
 import os
+import stat
 import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -562,3 +563,37 @@ def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | N
         line = value[2]
         return None, CardError(value[1], path=rel, line=line if type(line) is int else None)
     return None
+
+
+class Kept(NamedTuple):
+    """A card file's (mtime, size) when looked at, and the card kept for that state, if any."""
+
+    mtime: int
+    size: int
+    card: Card | None
+
+
+class KeptCards:
+    """Parsed cards in memory, each good while its file's size and modification time are as they
+    were read (``Binder.keep_cards``: a binder that lives as long as a server), 20,000 at most."""
+
+    def __init__(self) -> None:
+        self._cards: dict[str, Kept] = {}
+
+    def get(self, path: Path, rel: str) -> Kept | None:
+        """The file's state, with its card when one is kept for it; None for no plain file."""
+        try:
+            info = os.stat(path, follow_symlinks=False)
+        except OSError:
+            return None
+        kept = self._cards.get(rel)
+        if not stat.S_ISREG(info.st_mode):
+            return None
+        if kept is not None and (kept.mtime, kept.size) == (info.st_mtime_ns, info.st_size):
+            return kept
+        return Kept(info.st_mtime_ns, info.st_size, None)
+
+    def keep(self, rel: str, seen: Kept, card: Card) -> None:
+        if len(self._cards) >= 20_000:
+            self._cards.pop(next(iter(self._cards)))
+        self._cards[rel] = seen._replace(card=card)

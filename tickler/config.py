@@ -10,7 +10,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple
 
-from .dates import WEEKDAYS, Workdays
+from .dates import WEEKDAYS, Workdays, parse_duration
 from .errors import SettingsError, TicklerError
 from .layout import SETTINGS_FILE, STATE
 from .patterns import Pattern
@@ -61,6 +61,7 @@ class Settings(NamedTuple):
     region: str | None = None  # a country code: how phone numbers without +country are read
     reply_within: dt.timedelta = dt.timedelta(hours=10)  # how long a customer's request may wait
     attach_limit: int = 25_000_000  # bytes: the largest file ``attach`` copies into a dossier
+    alarm_before: dt.timedelta = dt.timedelta(minutes=10)  # a calendar's alarm before a timed call
     cadence: CadenceSettings = CadenceSettings()
     loyalty: Loyalty | None = None  # off until [loyalty] is set
     attempts: int = 3  # unanswered calls in a row before a card's action becomes email
@@ -194,15 +195,10 @@ def _check_region(value: Any) -> str | None:
     return value.strip().upper()
 
 
-_DURATION = Pattern(r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*$", re.IGNORECASE)
-
-
 def _check_reply_within(value: Any) -> dt.timedelta:
-    match = _DURATION.match(value) if isinstance(value, str) else None
-    if match is None or not any(match.groups()):
+    span = parse_duration(value)
+    if span is None or span.seconds % 60:
         raise ValueError('must be a time like "10h", "90m" or "1d 4h"')
-    days, hours, minutes = (int(g or 0) for g in match.groups())
-    span = dt.timedelta(days=days, hours=hours, minutes=minutes)
     if not dt.timedelta(minutes=1) <= span <= dt.timedelta(days=365):
         raise ValueError("must be between a minute and a year")
     return span
@@ -228,6 +224,15 @@ def _check_size(value: Any) -> int:
     return size
 
 
+def _check_alarm_before(value: Any) -> dt.timedelta:
+    span = parse_duration(value)
+    if span is None or span.seconds % 60:
+        raise ValueError('must be a time like "10m", "1h" or "0m" (at the time of the call)')
+    if span > dt.timedelta(days=7):
+        raise ValueError("must be a week at most")
+    return span
+
+
 def _check_autocommit(value: Any) -> bool:
     if not isinstance(value, bool):
         raise ValueError("must be true or false")
@@ -249,6 +254,7 @@ CHECKS = {
     "region": _check_region,
     "reply_within": _check_reply_within,
     "attach_limit": _check_size,
+    "alarm_before": _check_alarm_before,
     "cadence": _check_cadence,
     "loyalty": _check_loyalty,
     "attempts": _whole(1, "attempts = 3"),
@@ -322,6 +328,7 @@ workdays = ["mon", "tue", "wed", "thu", "fri"]
 # reply_within = "10h"      # how long a customer's request may wait for an answer
 # attempts = 3              # unanswered calls in a row (log --no-answer) before action becomes email
 # attach_limit = "25 MB"    # the largest file 'tickler attach' copies into a card's files/
+# alarm_before = "10m"      # calendars (export ics --alarm, serve's feed) ring this long before a timed call
 autocommit = true           # commit every change when the binder is a git repository
 
 # Knowing your customers (tickler report ...):
@@ -370,6 +377,14 @@ def git_email(root: Path) -> str | None:
         return None
     email = done.stdout.strip()
     return email or None
+
+
+def owner_of_new_cards(settings: Settings) -> str | None:
+    """The owner a new card is given: ``TICKLER_OWNER``, else ``owner`` in settings (never git's
+    email: a card names a rep as the team knows them)."""
+    import os
+
+    return os.environ.get("TICKLER_OWNER", "").strip() or settings.owner
 
 
 def owner_matches(card_owner: str | None, user: str | None) -> bool:

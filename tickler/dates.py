@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 from typing import NamedTuple
@@ -149,6 +150,11 @@ class Clock(NamedTuple):
         now = dt.datetime.now()
         return cls(now.date(), now.time().replace(second=0, microsecond=0))
 
+    @property
+    def moment(self) -> dt.datetime:
+        """Today at the time of day (midnight when the clock is pinned to a date)."""
+        return dt.datetime.combine(self.today, self.now or dt.time(0, 0))
+
 
 class Workdays:
     """The working week and, optionally, a country's public holidays."""
@@ -262,6 +268,30 @@ def parse_when(text: str, today: dt.date) -> Due:
         return Due(today, _parse_time(words[0], text))
     day = _parse_day(" ".join(words), today, text)
     return Due(day, time)
+
+
+def parse_when_named(text: str, today: dt.date, what: str) -> Due:
+    """``parse_when`` for a value given as ``what`` (``--next``, a form's ``next`` field): the
+    error names it, the same message in every face."""
+    try:
+        return parse_when(text, today)
+    except TicklerError as exc:
+        raise DateError(f"{what}: {exc.message}") from None
+
+
+_DURATION = Pattern(
+    r"^\s*(?:(\d+)\s*d)?\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$", re.IGNORECASE
+)
+
+
+def parse_duration(text: object) -> dt.timedelta | None:
+    """A span of time as people write it in settings and options: ``10h``, ``90m``, ``1d 4h``,
+    ``30s``; None when ``text`` is not one."""
+    match = _DURATION.match(text) if isinstance(text, str) else None
+    if match is None or not any(match.groups()):
+        return None
+    days, hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return dt.timedelta(days=days, hours=hours, minutes=minutes, seconds=seconds)
 
 
 def _parse_time(word: str, text: str) -> dt.time:

@@ -1,7 +1,8 @@
 """The binder's geometry, as pure functions: folder names, the filing rule, what a divider stands
 for, and which files are cards.
 
-Everything else asks this module where a card belongs; it imports nothing of tickler but ``dates``.
+Everything else asks this module where a card belongs (and where the binder is); it imports
+nothing of tickler but ``dates`` and ``errors``.
 ``next`` in a card is the truth and its folder is derived from it by ``location_for``.
 """
 
@@ -14,6 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from .dates import Due, days_in_month, parse_due, window_end
+from .errors import BinderNotFound
 
 CARDS = "cards"
 DAYS = "days"
@@ -153,3 +155,29 @@ def today_folders(today: dt.date) -> tuple[str, ...]:
     """Where the cards due today and the overdue ones wait: the day dividers, and this month's
     divider for the cards a ``roll`` has not spread yet."""
     return (*DAY_FOLDERS, f"{MONTHS}/{today.month:02d}")
+
+
+# --------------------------------------------------------------------------- where the binder is
+
+
+def find_root(explicit: str | None = None, *, start: Path | None = None) -> Path:
+    """The binder root: ``--binder``, else ``TICKLER_BINDER``, else the nearest folder upward
+    from ``start`` that holds ``days/`` and ``months/``."""
+    given = explicit if explicit else os.environ.get("TICKLER_BINDER") or None
+    if given:
+        root = Path(given).expanduser()
+        if not (root / DAYS).is_dir() or not (root / MONTHS).is_dir():
+            source = "--binder" if explicit else "TICKLER_BINDER"
+            raise BinderNotFound(
+                f"{source}: {root} is not a binder (it has no days/ and months/ folders); "
+                "create one with 'tickler init'"
+            )
+        return root.resolve()
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / DAYS).is_dir() and (folder / MONTHS).is_dir():
+            return folder
+    raise BinderNotFound(
+        "no binder here: no folder with days/ and months/ from this one upward. "
+        "Run 'tickler init', or give --binder PATH or TICKLER_BINDER"
+    )

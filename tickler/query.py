@@ -10,9 +10,9 @@ from typing import NamedTuple, TypeVar
 from .binder import Binder, Filed, Scan
 from .cache import Entry, Row, last_kind, row_of
 from .config import current_user, owner_matches
-from .dates import Due, add_months, parse_birthday
+from .dates import Clock, Due, add_months, parse_birthday
 from .errors import DateError, TicklerError
-from .layout import CARD_FOLDERS, folders_for_range, today_folders
+from .layout import CARD_FOLDERS, CARD_SUFFIX, folders_for_range, is_card_name, today_folders
 from .names import fold
 
 T = TypeVar("T")
@@ -79,6 +79,19 @@ def scheduled_entries(binder: Binder, *, rows: bool = False) -> tuple[list[Entry
     return found, problems
 
 
+def card_at(binder: Binder, ref: str) -> Filed:
+    """``binder.resolve``, quicker for an exact id (a link to a card: a stat in each folder, not a
+    listing of every folder); anything else, or an id in two folders, as ``resolve`` says."""
+    from .binder import CONTROL
+
+    name = f"{ref}{CARD_SUFFIX}"
+    if is_card_name(name) and "/" not in ref and "\\" not in ref and not CONTROL.search(ref):
+        found = [f for f in CARD_FOLDERS if os.path.isfile(binder.path_of(f, ref))]
+        if len(found) == 1:
+            return binder.load(found[0], ref)
+    return binder.resolve(ref)
+
+
 def parse_range(text: str, today: dt.date) -> tuple[dt.date, dt.date]:
     """``week`` (this Monday to Sunday), ``month`` (this calendar month), ``A..B``, or one WHEN."""
     from .dates import parse_when
@@ -125,7 +138,7 @@ def find(binder: Binder, query: str, *, full: bool = False) -> Listing:
             found.append(entry)
     found.sort(key=lambda e: (e.summary.name.casefold() if e.summary else "", e.folder, e.id))
     if not full:
-        return Listing(listed(found), [], problems)
+        return Listing(listed(found), [], problems, ids=[e.id for e in found if e.summary is not None])
     scan = loaded(binder, found, problems)
     return Listing(listed_cards(scan.cards), scan.cards, scan.problems)
 
@@ -312,11 +325,20 @@ def today_divider(
     return day
 
 
+def today_view(binder: Binder, clock: Clock, owners: Owners, *, full: bool = False) -> Day:
+    """Today's divider as every face shows it: the due cards and the open requests to answer
+    within ``reply_within`` of now; with ``full`` (JSON) the cards read in full and no birthdays,
+    else the birthdays ``birthday_days`` ahead."""
+    ahead = None if full else binder.settings.birthday_days
+    until = (clock.moment + binder.settings.reply_within).date()
+    return today_divider(binder, clock.today, owners, birthdays_ahead=ahead, full=full, requests_until=until)
+
+
 class Listing:
     """Cards for a listing: the table's lines, and the cards read in full when asked (JSON); for
-    a text search, the line of each card that matched."""
+    a text search, the line of each card that matched; the card ids, in the order listed."""
 
-    __slots__ = ("cards", "listed", "matches", "problems")
+    __slots__ = ("cards", "ids", "listed", "matches", "problems")
 
     def __init__(
         self,
@@ -324,9 +346,11 @@ class Listing:
         cards: list[Filed],
         problems: list[TicklerError],
         matches: list[str] | None = None,
+        ids: list[str] | None = None,
     ):
         self.listed, self.cards, self.problems = listed, cards, problems
         self.matches: list[str] = matches if matches is not None else []
+        self.ids: list[str] = ids if ids is not None else [f.id for f in cards]
 
 
 def listing(

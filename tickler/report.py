@@ -235,6 +235,20 @@ def segment_of(customer: Customer, today: dt.date, settings: Settings, big_spend
     )
 
 
+def spender_line(binder: Binder, today: dt.date) -> Decimal:
+    """The big-spender line of the whole customer base (``big_spender``, else the median average
+    purchase, from the ledger)."""
+    if binder.settings.big_spender > 0:
+        return Decimal(str(binder.settings.big_spender))
+    return big_spender_line(customers(binder)[0], today, binder.settings)
+
+
+def card_segment(filed: Filed, today: dt.date, settings: Settings, big_spender: Decimal) -> str | None:
+    """One card's segment (``segment_of``), against a big-spender line the caller has
+    (``spender_line``); None for a prospect with no purchase."""
+    return segment_of(customers_from([filed])[0][0], today, settings, big_spender)
+
+
 def segments(found: list[Customer], today: dt.date, settings: Settings) -> list[tuple[Customer, str]]:
     line = big_spender_line(found, today, settings)
     out = []

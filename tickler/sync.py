@@ -341,3 +341,10 @@ def history(binder: Binder, ref: str) -> tuple[Filed, list[HistoryEntry]]:
     if repo is None:
         raise TicklerError("this binder is not a git repository, so it keeps no history")
     return filed, card_history(repo, filed.id)
+
+
+def has_remote(binder: Binder) -> bool:
+    """Whether the binder is a git repository with a remote to sync with (``serve --sync``
+    waits for one quietly)."""
+    repo = find_repo(binder.root)
+    return repo is not None and bool(repo.text("remote", check=False).strip())

@@ -10,6 +10,9 @@
 ``setup``      init, check
 =============  ==============================================================
 
+``serve`` is defined by the web face (``tickler.web.command``), named here by its module path
+and never imported but to run it: the command line and the web face do not import each other.
+
 A room is imported only when one of its commands runs (or ``--help`` lists them all), so
 ``tickler --version`` and ``tickler today`` do not pay for the others. Each command parses its
 arguments, makes one call into the library and prints the answer. Library errors become
@@ -26,7 +29,8 @@ from typer.core import TyperGroup
 from .. import __version__
 from ..errors import TicklerError
 
-# Command -> the room (module of this package) that defines it, in the order --help lists them.
+# Command -> the room that defines it (a module of this package, or a full module path), in the
+# order --help lists them.
 ROOMS = {
     "init": "setup",
     "today": "day",
@@ -55,6 +59,7 @@ ROOMS = {
     "export": "exchange",
     "letters": "exchange",
     "print": "exchange",
+    "serve": "tickler.web.command",
 }
 
 
@@ -85,7 +90,7 @@ class _Group(TyperGroup):
         if room is None:
             return None
         if cmd_name not in _loaded:
-            module = importlib.import_module(f"{__name__}.{room}")
+            module = importlib.import_module(room if "." in room else f"{__name__}.{room}")
             _loaded[cmd_name] = _convert(module.room, cmd_name)
         return _loaded[cmd_name]
 

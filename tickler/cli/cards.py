@@ -1,12 +1,12 @@
 """Cards: new, edit, log, attach, move, park. Each change is one commit in a git binder."""
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from .. import actions
+from ..config import owner_of_new_cards
 from ..texts import WHEN_HELP
 from .common import (
     CardArg,
@@ -50,7 +50,7 @@ def new(
     binder, now = open_binder(ctx), clock()
     due = when(next_, now, "--next") if next_ else None
     values = pairs(set_, "--set", "KEY=VALUE, e.g. --set company='Romashka LLC'")
-    owner = os.environ.get("TICKLER_OWNER", "").strip() or binder.settings.owner
+    owner = owner_of_new_cards(binder.settings)
     filed = new_card(binder, name, due=due, today=now.today, template=template, values=values, owner=owner)
     typer.echo(filed.id)
     typer.echo(f"created {filed.rel}", err=True)
@@ -270,8 +270,8 @@ def request(
     if len(words) != (1 if new else 2):
         raise UsageError("write it as: tickler request CARD TEXT, or tickler request --new NAME TEXT")
     binder, now = open_binder(ctx), clock()
-    owner = os.environ.get("TICKLER_OWNER", "").strip() or binder.settings.owner
+    owner = owner_of_new_cards(binder.settings)
     ref, text = (None, words[0]) if new else (words[0], words[1])
     filed, entry, due = actions.request(binder, ref, text, clock=now, new_name=new, owner=owner)
     typer.echo(f"{filed.id}: {entry}")
-    typer.echo(f"{filed.id}: reply by {due.date.strftime('%a %d %b')} {due.time:%H:%M} ({filed.folder}/)")
+    typer.echo(actions.request_line(filed, due))

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
 def open_binder(ctx: typer.Context) -> "Binder":
     """The binder the command works on (``--binder``, ``TICKLER_BINDER``, or found upward); its
     notices (an interrupted command cleaned up, a change not committed) are printed at the end."""
-    from ..binder import Binder, find_root
+    from ..binder import Binder
+    from ..layout import find_root
 
     binder = Binder(find_root(ctx.obj.get("binder") if ctx.obj else None))
     for key in binder.settings.unknown:
@@ -74,12 +75,9 @@ def dump_json(data: object) -> None:
 
 def when(text: str, clock: "Clock", what: str = "WHEN") -> "Due":
     """A date the user typed, in the WHEN grammar; the error names the argument."""
-    from ..dates import parse_when
+    from ..dates import parse_when_named
 
-    try:
-        return parse_when(text, clock.today)
-    except TicklerError as exc:
-        raise TicklerError(f"{what}: {exc.message}") from None
+    return parse_when_named(text, clock.today, what)
 
 
 def span(text: str, clock: "Clock", what: str = "WHEN") -> tuple[dt.date, dt.date]:
@@ -110,9 +108,9 @@ def owners(all_: bool, owner: str | None) -> "Owners":
 
 
 def echo_change(change: "Change", extra: str = "") -> None:
-    before = str(change.old_next) if change.old_next else "no date"
-    after = str(change.new_next) if change.new_next else "no date"
-    typer.echo(f"{change.id}: {before} -> {after} ({change.new_folder}/){extra}")
+    from ..actions import change_line
+
+    typer.echo(change_line(change, extra))
 
 
 def plural(count: int, word: str) -> str:
@@ -140,7 +138,8 @@ def write_out(data: str | bytes, output: Path | None) -> None:
 def complete_card(incomplete: str) -> list[str]:
     """Shell completion of card ids: lists file names only, reads no card."""
     try:
-        from ..binder import Binder, find_root
+        from ..binder import Binder
+        from ..layout import find_root
         from ..names import fold
 
         binder = Binder(find_root(None))

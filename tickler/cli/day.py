@@ -1,13 +1,12 @@
 """The day: today, agenda, list, find, show. Commands that only look; none changes a file."""
 
-import datetime as dt
 import sys
 from typing import Annotated
 
 import typer
 
 from .. import query
-from ..render import card_json
+from ..render import card_json, shown_json, today_json
 from ..render import day as view
 from .common import (
     AllOption,
@@ -34,19 +33,14 @@ def today(
 ) -> None:
     """Today's divider: the calls due today, overdue ones first, and the day's load."""
     binder, now = open_binder(ctx), clock()
-    ahead = None if json_ else binder.settings.birthday_days
-    moment = dt.datetime.combine(now.today, now.now or dt.time(0, 0))
-    until = (moment + binder.settings.reply_within).date()
-    day = query.today_divider(
-        binder, now.today, owners(all_, owner), birthdays_ahead=ahead, full=json_, requests_until=until
-    )
+    day = query.today_view(binder, now, owners(all_, owner), full=json_)
     report_problems(day.problems)
     if json_:
-        dump_json([{**card_json(f, now.today), "first_call": query.is_first_call(f)} for f in day.cards])
+        dump_json(today_json(day.cards, now.today))
         return
     shown = style()
     lines = view.day(
-        day.listed, now.today, binder.settings.capacity, shown, moment, first_calls=day.first_calls
+        day.listed, now.today, binder.settings.capacity, shown, now.moment, first_calls=day.first_calls
     )
     if day.others:
         lines += view.note(f"({day.others} more due for other reps: tickler today --all)", shown)
@@ -152,7 +146,7 @@ def show(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
     filed = binder.resolve(card)
     dossier = contents(binder, filed)
     if json_:
-        dump_json({**card_json(filed, now.today), "files": [f.rel for f in dossier.files]})
+        dump_json(shown_json(filed, [f.rel for f in dossier.files], now.today))
         return
     due = filed.card.next
     status = "no follow-up" if due is None else f"next {due}{view.relative(due, now.today)}"

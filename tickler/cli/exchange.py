@@ -220,13 +220,23 @@ def export_csv(ctx: typer.Context, output: OutputOption = None, owner: OwnerOpti
 
 
 @export_app.command("ics")
-def export_ics(ctx: typer.Context, output: OutputOption = None, owner: OwnerOption = None) -> None:
+def export_ics(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    owner: OwnerOption = None,
+    alarm: Annotated[
+        bool,
+        typer.Option(
+            "--alarm", help="Ring before each call with a time of day (alarm_before, 10 minutes unless set)."
+        ),
+    ] = False,
+) -> None:
     """Every scheduled card as a calendar event (re-importing updates the same events)."""
     from ..exchange.ics import export
 
     binder = open_binder(ctx)
     with working():
-        data, problems = export(binder, owner)
+        data, problems = export(binder, owner, alarm=alarm)
     report_problems(problems)
     write_out(data, output)
 

@@ -32,6 +32,18 @@ def card_json(filed: Filed, today: dt.date) -> dict[str, Any]:
     }
 
 
+def today_json(cards: list[Filed], today: dt.date) -> list[dict[str, Any]]:
+    """``today --json`` (and the server's ``/api/today``): each card marked ``first_call``."""
+    from ..query import is_first_call
+
+    return [{**card_json(filed, today), "first_call": is_first_call(filed)} for filed in cards]
+
+
+def shown_json(filed: Filed, files: list[str], today: dt.date) -> dict[str, Any]:
+    """``show --json`` (and ``/api/cards/{id}``): the card with its dossier's files."""
+    return {**card_json(filed, today), "files": files}
+
+
 def dump_json(data: Any, out: TextIO | None = None) -> None:
     stream = out or sys.stdout
     import json

@@ -197,6 +197,19 @@ def time_left(due: Due, now: dt.datetime) -> str:
     return f"{amount} left" if minutes >= 0 else f"{amount} late"
 
 
+def _due_order(due: Due | None) -> tuple[object, ...]:
+    return due.sort_key if due is not None else ()
+
+
+def day_order(cards: Sequence[Listed]) -> tuple[list[int], int]:
+    """The order today's divider shows its cards in, on every face: open requests first, the
+    nearest deadline first, then the rest as listed (overdue, then due). The indexes into
+    ``cards``, and how many of the first are requests."""
+    requests = [i for i, c in enumerate(cards) if is_request(c[2])]
+    requests.sort(key=lambda i: _due_order(cards[i][0]))
+    return [*requests, *(i for i, c in enumerate(cards) if not is_request(c[2]))], len(requests)
+
+
 def day(
     cards: Sequence[Listed],
     today: dt.date,
@@ -210,9 +223,9 @@ def day(
     the follow-ups), then the card table (nothing when empty). Open requests come first, the
     nearest deadline first, each with the time left before it."""
     now = now or dt.datetime.combine(today, dt.time(0, 0))
-    requests = sorted((c for c in cards if is_request(c[2])), key=lambda c: c[0].sort_key if c[0] else ())
-    rest = [c for c in cards if not is_request(c[2])]
-    ordered = [*requests, *rest]
+    order, count = day_order(cards)
+    ordered = [cards[i] for i in order]
+    requests, rest = ordered[:count], ordered[count:]
     overdue = sum(1 for due, _, _ in ordered if due and due.date < today)
     header = day_header(len(ordered), overdue, capacity, today, style, len(requests), first_calls=first_calls)
     if not ordered:
@@ -243,13 +256,9 @@ def birthday_lines(found: Sequence[Birthday], today: dt.date, style: Style) -> l
     return lines
 
 
-def agenda(
-    plan: Agenda, today: dt.date, capacity: int, ahead: int, workdays: Workdays, style: Style
-) -> list[str]:
-    """One line per day: the count against capacity as a bar, today, days off and holidays marked,
-    over-full days in red with the excess, birthdays on their day and ``ahead`` days before. When
-    a line would not fit the terminal, each day keeps one line with its bar scaled to the room
-    left, and its notes (requests, birthdays) go on lines of their own below it."""
+def agenda_days(plan: Agenda, today: dt.date, ahead: int, workdays: Workdays) -> list[AgendaDay]:
+    """The agenda's days, for every face: each day's count, its mark (today, a day off, a holiday)
+    and its notes (the requests, birthdays on their day and ``ahead`` days before)."""
     by_day: dict[dt.date, list[str]] = {}
     last_day = plan.days[-1][0]
     for birthday in plan.birthdays:
@@ -275,6 +284,17 @@ def agenda(
         if first_calls:
             notes = [calls_split(len(cards), first_calls), *notes]
         days.append((day_, len(cards), mark, notes))
+    return days
+
+
+def agenda(
+    plan: Agenda, today: dt.date, capacity: int, ahead: int, workdays: Workdays, style: Style
+) -> list[str]:
+    """One line per day: the count against capacity as a bar, today, days off and holidays marked,
+    over-full days in red with the excess, birthdays on their day and ``ahead`` days before. When
+    a line would not fit the terminal, each day keeps one line with its bar scaled to the room
+    left, and its notes (requests, birthdays) go on lines of their own below it."""
+    days = agenda_days(plan, today, ahead, workdays)
     overdue = len(plan.overdue)
     wide = _agenda_wide(days, overdue, today, capacity, Style(False, style.width))
     if style.width is None or max(display_width(line) for line in wide) <= style.width:
