@@ -596,3 +596,29 @@ def test_on_a_terminal_the_link_comes_with_its_qr_code(root: Path) -> None:
     code = [line for line in screen.splitlines() if set(line.strip()) <= set("█▀▄ ") and line.strip()]
     assert len(code) >= 10  # a QR code of the link, two rows of modules a line
     assert len({len(line.rstrip()) for line in code[1:-1]}) <= 2
+
+
+def test_the_card_page_links_the_dossier_files_and_serves_only_those(root: Path, tmp_path: Path) -> None:
+    offer, page_file = tmp_path / "offer 12.pdf", tmp_path / "notes.html"
+    offer.write_bytes(b"%PDF-1.4 offer twelve\n")
+    page_file.write_text("<script>alert(1)</script>", encoding="utf-8")
+    assert cli(root, "attach", "ivan", str(offer), str(page_file)).returncode == 0
+    with serving(root) as server, server.client() as client:
+        brief = client.get("/cards/ivan").text
+        assert '<a href="/cards/ivan/files/offer%2012.pdf">offer 12.pdf</a>' in brief
+        pdf = client.get("/cards/ivan/files/offer%2012.pdf")
+        assert pdf.status_code == 200 and pdf.content == b"%PDF-1.4 offer twelve\n"
+        assert pdf.headers["content-type"] == "application/pdf"
+        assert pdf.headers["content-disposition"].startswith("inline;")
+        html = client.get("/cards/ivan/files/notes.html")  # never rendered on the server's origin
+        assert html.headers["content-type"] == "application/octet-stream"
+        assert html.headers["content-disposition"].startswith("attachment;")
+        for wrong in (
+            "/cards/ivan/files/../../tickler.toml",
+            "/cards/ivan/files/%2e%2e/%2e%2e/tickler.toml",
+            "/cards/ivan/files/nothing.pdf",
+            "/cards/olga/files/offer%2012.pdf",
+        ):
+            assert client.get(wrong).status_code == 404, wrong
+    with serving(root) as server, server.client(bearer=False) as client:
+        assert client.get("/cards/ivan/files/offer%2012.pdf").status_code == 401

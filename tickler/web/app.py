@@ -50,6 +50,7 @@ def make_app(root: Path, token: str, *, sync_every: dt.timedelta | None = None) 
     routes = [
         Route("/", pages.today),
         Route("/cards/{id}", pages.card),
+        Route("/cards/{id}/files/{name:path}", pages.dossier_file),
         Route("/find", pages.find),
         Route("/agenda", pages.agenda),
         Route("/new", pages.new_form, methods=["GET"]),

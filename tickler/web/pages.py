@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+from pathlib import Path
 from typing import Any, NamedTuple
 
 from starlette.requests import Request
@@ -14,7 +15,7 @@ from starlette.responses import HTMLResponse, Response
 from .. import query, report
 from ..binder import Filed
 from ..dates import Clock, Due
-from ..dossier import contents
+from ..dossier import contents, size_text
 from ..query import Owners
 from ..render import Style, shown_json, today_json
 from ..render import day as view
@@ -117,6 +118,9 @@ def card_page(
         filed = query.card_at(binder, ref)
         line = served.spender_line(binder, clock.today)
         segment = None if line is None else report.card_segment(filed, clock.today, binder.settings, line)
+        dossier = contents(binder, filed)
+    prefix = f"files/{filed.id}/"
+    files = [(f.rel[len(prefix) :], size_text(f.size)) for f in dossier.files if f.rel.startswith(prefix)]
     return page(
         request,
         "card.html",
@@ -124,7 +128,47 @@ def card_page(
         error=error,
         failed=failed,
         form=form or {},
+        files=files,
         **brief(filed, clock, segment),
+    )
+
+
+# A file of the dossier shown in the browser only when its kind cannot carry script; any other
+# (HTML, SVG, an office file...) is downloaded, never rendered on the server's own origin.
+_INLINE = {
+    ".pdf": "application/pdf",
+    ".png": "image/png",
+    ".jpg": "image/jpeg",
+    ".jpeg": "image/jpeg",
+    ".gif": "image/gif",
+    ".webp": "image/webp",
+    ".txt": "text/plain; charset=utf-8",
+}
+
+
+def dossier_file(request: Request) -> Response:
+    """``GET /cards/{id}/files/{name}``: a file of the card's dossier, one that ``show`` lists."""
+    from urllib.parse import quote
+
+    from starlette.responses import FileResponse
+
+    wanted = request.path_params["name"]
+    with _served(request).binder() as binder:
+        filed = query.card_at(binder, request.path_params["id"])
+        listed = {f.rel for f in contents(binder, filed).files}
+        rel = f"files/{filed.id}/{wanted}"
+        if rel not in listed:  # (only what the dossier lists: no path of the user's making)
+            from ..errors import CardNotFound
+
+            raise CardNotFound(f"no file '{wanted}' in {filed.id}'s dossier")
+        path = binder.root / rel
+    name = wanted.rsplit("/", 1)[-1]
+    kind = _INLINE.get(Path(name).suffix.lower())
+    disposition = "inline" if kind else "attachment"
+    return FileResponse(
+        path,
+        media_type=kind or "application/octet-stream",
+        headers={"content-disposition": f"{disposition}; filename*=UTF-8''{quote(name)}"},
     )
 
 
