@@ -108,6 +108,11 @@ def test_parallel_commands_and_watch_lose_nothing(tmp_path: Path) -> None:
                 )
                 path.write_text(text, encoding="utf-8")
                 time.sleep(0.2)
+            for card_id in ids[-10:-5]:  # and drags others into the 29th in the editor's sidebar
+                (path,) = [root / f for f in card_files(root) if Path(f).stem == card_id]
+                (root / "days" / "29").mkdir(exist_ok=True)
+                os.rename(path, root / "days" / "29" / path.name)
+                time.sleep(0.2)
             results = [item for f in futures for item in f.result()]
         time.sleep(2.0)  # the watcher settles
     finally:
@@ -134,8 +139,15 @@ def test_parallel_commands_and_watch_lose_nothing(tmp_path: Path) -> None:
     for card_id in ids[-5:]:
         assert "Hand-edited notes of" in texts[card_id]
         assert (root / "days" / "28" / f"{card_id}.md").exists(), "the watcher refiled it"
+    for card_id in ids[-10:-5]:  # rescheduled by the watcher, or refiled by a roll that came first
+        dragged = "next: 2026-11-29" in texts[card_id]
+        assert dragged == ("(dragged into days/29/)" in texts[card_id]), texts[card_id]
     binder = Binder(root)
     assert check(binder, TODAY) == []
+    # git holds what the binder holds: each card once in HEAD, where it is on disk, all committed
+    head = git(root, "ls-tree", "-r", "--name-only", "HEAD", "--", "cards", "days", "months").split()
+    assert sorted(h for h in head if h.endswith(".md")) == sorted(files)
+    assert git(root, "status", "--porcelain", "--untracked-files=all", "--", "cards", "days", "months") == ""
     changing = sum(1 for args, _, _ in results if args[0] != "roll")
     assert int(git(root, "rev-list", "--count", "HEAD")) - commits_before >= changing
     assert not list((root / ".git").glob("*.lock"))
