@@ -220,7 +220,11 @@ def test_export_csv_columns(run: Run) -> None:
         "birthday",
     ]
     ivan = next(r for r in rows if r["id"] == "ivan-ivanovich-ivanov")
-    assert (ivan["next"], ivan["tags"], ivan["birthday"]) == ("2026-11-23 15:30", "[b2b, wholesale]", "1971-03-14")
+    assert (ivan["next"], ivan["tags"], ivan["birthday"]) == (
+        "2026-11-23 15:30",
+        "[b2b, wholesale]",
+        "1971-03-14",
+    )
     assert list(rows[0])[-2:] == ["card: front matter", "card: body"]
     assert ivan["card: body"].startswith("# Ivan Ivanovich Ivanov\n")
     assert "- 2026-11-16 14:05 call: discussed offer 12" in ivan["card: body"]  # the Log travels

@@ -306,9 +306,9 @@ class Contact:
         self._addresses()
         self.field("website", lambda: _all(contents.get("url")))
         self.field("im", self._im)
-        self.field(
-            "tags", lambda: [t for x in self.lines("categories") for v in _list(x.value) for t in labels(v)]
-        )
+        tags = [t for x in self.lines("categories") for v in _list(x.value) for t in labels(v)]
+        if tags:
+            self.out["tags"] = list(dict.fromkeys(tags))  # always a list, as the card's tags are
         if "bday" in contents:
             self.field("birthday", lambda: birthday(str(contents["bday"][0].value)))
         self._dates_and_people()
@@ -471,7 +471,9 @@ def _join(part: Any) -> str:
 
 
 def _lines(text: str) -> list[str]:
-    return [" ".join(line.split()) for line in text.splitlines() if line.strip()]
+    """A value's lines, each without the comma a writer left at its end (Apple's ``Lilas\\,``)."""
+    found = (" ".join(line.split()).rstrip(",").rstrip() for line in text.splitlines())
+    return [line for line in found if line]
 
 
 def _address(adr: Any) -> str:
