@@ -29,7 +29,8 @@ from .patterns import Pattern
 if TYPE_CHECKING:
     from .card import Card
 
-VERSION = 7  # 7: a list in a row's cell is written a, b
+VERSION = 8  # 8: each entry keeps the card's anniversary beside its birthday
+_OK = 9  # the length of a readable card's entry
 TEXT_VERSION = 1
 _NON_DIGITS = Pattern(r"\D+")
 _PLAIN_DATE = Pattern(r"\d{4}-\d\d-\d\d")
@@ -76,7 +77,7 @@ def last_kind(row: Row | None) -> str | None:
 class Summary:
     """What listings need to know of a card without reading it again."""
 
-    __slots__ = ("_due", "birthday", "name", "next", "owner", "phones", "row", "search")
+    __slots__ = ("_due", "anniversary", "birthday", "name", "next", "owner", "phones", "row", "search")
 
     def __init__(
         self,
@@ -87,9 +88,10 @@ class Summary:
         phones: str,  # each phone's digits (after a + when written with one), separated by spaces
         birthday: str | None,
         row: Row | None = None,  # made when a listing first shows the card (see Index.entries)
+        anniversary: str | None = None,
     ):
         self.name, self.next, self.owner, self.search = name, next, owner, search
-        self.phones, self.birthday, self.row = phones, birthday, row
+        self.phones, self.birthday, self.row, self.anniversary = phones, birthday, row, anniversary
         self._due: Due | bool | None = False  # worked out when first asked
 
     @property
@@ -121,7 +123,7 @@ class Summary:
                         number = str(item).strip()
                         plus = "+" if number.startswith("+") else ""
                         phones.append(plus + _NON_DIGITS.sub("", number))
-        birthday = card.get("birthday")
+        birthday, anniversary = card.get("birthday"), card.get("anniversary")
         return cls(
             card.name,
             next_text(card),
@@ -130,6 +132,7 @@ class Summary:
             " ".join(phones),
             birthday if isinstance(birthday, str) else None,
             row_of(card) if with_row else None,
+            anniversary if isinstance(anniversary, str) else None,
         )
 
 
@@ -318,7 +321,11 @@ class Index:
                 encoded: Any = None
                 if hit is not None:
                     try:  # the checksum vouches for the file; an entry of another shape is read again
-                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == 8 or hit[2][0] == "error"):
+                        if (
+                            hit[0] == mtime
+                            and hit[1] == size
+                            and (len(hit[2]) == _OK or hit[2][0] == "error")
+                        ):
                             encoded = hit[2]
                             skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     except (TypeError, LookupError, AttributeError):
@@ -371,7 +378,7 @@ class Index:
         for name, hit in cards.items():
             stamps[name] = (hit[0], hit[1])
             encoded = hit[2]
-            if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok":
+            if type(encoded) is tuple and len(encoded) == _OK and encoded[0] == "ok":
                 texts.append(encoded[4])
                 phones.append(encoded[5])
             else:
@@ -436,24 +443,36 @@ class Index:
 
     def _save_birthdays(self, folder: str, cards: dict[str, tuple[Any, ...]]) -> None:
         """What the birthday line needs of the folder's cards, kept beside its cache: (file name,
-        mtime, size, name, owner, birthday) of each card with a birthday."""
+        mtime, size, name, owner, birthday, anniversary) of each card with either."""
         found = []
         for name, hit in cards.items():
             encoded = hit[2]
-            if type(encoded) is tuple and len(encoded) == 8 and encoded[0] == "ok" and encoded[6] is not None:
-                found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6]))
+            if (
+                type(encoded) is tuple
+                and len(encoded) == _OK
+                and encoded[0] == "ok"
+                and (encoded[6] is not None or encoded[8] is not None)
+            ):
+                found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6], encoded[8]))
         self.save(self._birthday_file(folder), {"birthdays": found})
 
-    def birthdays_seen(self, folder: str) -> list[tuple[str, int, int, str, str | None, str]] | None:
-        """The folder's cards with a birthday as tickler last saw them when it went through the
-        folder (every command that changes it, and roll, check, find, sync, watch do); None when it
-        has not been seen yet."""
+    def birthdays_seen(
+        self, folder: str
+    ) -> list[tuple[str, int, int, str, str | None, str | None, str | None]] | None:
+        """The folder's cards with a birthday or an anniversary as tickler last saw them when it
+        went through the folder (every command that changes it, and roll, check, find, sync,
+        watch do); None when it has not been seen yet."""
         kept = self.load(self._birthday_file(folder))
         found = kept.get("birthdays") if kept else None
         if not isinstance(found, list):
             return None
         return [
-            b for b in found if type(b) is tuple and len(b) == 6 and type(b[3]) is str and type(b[5]) is str
+            b
+            for b in found
+            if type(b) is tuple
+            and len(b) == 7
+            and type(b[3]) is str
+            and all(d is None or type(d) is str for d in b[5:])
         ]
 
     def transfer(self, moves: list[tuple[str, str, str]]) -> None:
@@ -495,10 +514,18 @@ def matching_text(wanted: str, phone: tuple[str, str] | None = None) -> Filter:
 
 
 def with_birthday(month_days: set[str] | None) -> Filter:
-    """Cards with a ``birthday`` whose ``MM-DD`` is in ``month_days`` (any, with None)."""
+    """Cards with a ``birthday`` or an ``anniversary`` whose ``MM-DD`` is in ``month_days`` (any,
+    with None)."""
     if month_days is None:
-        return lambda encoded: encoded[6] is not None
-    return lambda encoded: encoded[6] is not None and encoded[6].strip()[-5:] in month_days
+        return lambda encoded: encoded[6] is not None or encoded[8] is not None
+
+    def falls(encoded: tuple[Any, ...]) -> bool:
+        born, wed = encoded[6], encoded[8]
+        return (born is not None and born.strip()[-5:] in month_days) or (
+            wed is not None and wed.strip()[-5:] in month_days
+        )
+
+    return falls
 
 
 def due_within(start: dt.date, end: dt.date) -> Filter:
@@ -520,7 +547,7 @@ def either(*filters: Filter) -> Filter:
 def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
     if summary is not None:
         s = summary
-        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday, s.row)
+        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday, s.row, s.anniversary)
     assert error is not None
     return ("error", error.message, error.line)
 
@@ -529,8 +556,8 @@ def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | N
     """A cached entry as objects; None when it is not of the shape ``_encode`` writes."""
     if type(value) is not tuple:
         return None
-    if len(value) == 8 and value[0] == "ok":
-        _, name, nxt, owner, search, phones, birthday, row = value
+    if len(value) == _OK and value[0] == "ok":
+        _, name, nxt, owner, search, phones, birthday, row, anniversary = value
         if (
             type(name) is str
             and type(search) is str
@@ -538,9 +565,10 @@ def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | N
             and (nxt is None or type(nxt) is str)
             and (owner is None or type(owner) is str)
             and (birthday is None or type(birthday) is str)
+            and (anniversary is None or type(anniversary) is str)
             and (row is None or (type(row) is tuple and len(row) == 4 and all(type(v) is str for v in row)))
         ):
-            return Summary(name, nxt, owner, search, phones, birthday, row), None
+            return Summary(name, nxt, owner, search, phones, birthday, row, anniversary), None
         return None
     if len(value) == 3 and value[0] == "error" and type(value[1]) is str:
         line = value[2]

@@ -71,11 +71,10 @@ def rebuilt(front: str, body: str, cells: dict[str, str]) -> Card:
 
     card = Card.parse(front + body)
     for key, cell in cells.items():
-        value = (cell.strip() or None) if key == "name" else value_of(cell)
-        old = card.fields.get(key)
+        value, old = value_of(cell), card.fields.get(key)
         if value is None:
-            if old is not None and key != "name":
+            if old is not None and key != "name":  # a card never loses its name
                 card = card.with_key_block(key, None)
-        elif old != value and not (key == "name" and str(old).strip() == value):
+        elif old != value or type(old) is not type(value):
             card = card.with_field(key, value)
     return card

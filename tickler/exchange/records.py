@@ -351,7 +351,7 @@ class Table:
             elif col.role == c.BODY:
                 body = text
             elif col.header:
-                texts[col.key] = text.strip() if col.role == c.FULL else text
+                texts[col.key] = text
         if front.strip():
             try:
                 card = rebuilt(front, body, texts)
@@ -361,7 +361,8 @@ class Table:
             return Record(where[1], values, card_id, card.notes, where[0], text=card.text)
         values = {}
         for key, text in texts.items():
-            value = text if key == "name" else value_of(text)
+            value = value_of(text)
+            value = " ".join(str(value).split()) if key == "name" and value is not None else value
             if key in LIST_KEYS and isinstance(value, str):
                 value = [part.strip() for part in re.split(r"[;,]", value) if part.strip()]
             if value not in (None, "", []):
