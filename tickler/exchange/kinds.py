@@ -24,6 +24,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from ..names import fold
@@ -83,7 +84,12 @@ def kind_of(labels: str | Iterable[str], *, custom: bool = False) -> Kind:
     """The key, kinds and preference that a label (or a vCard's TYPE values) says. With
     ``custom``, a label no vocabulary knows (Google's ``Google Voice``, a custom label) is itself
     the kind; vCard TYPE values nobody knows (``X-FOO``) are left out."""
-    texts = [labels] if isinstance(labels, str) else list(labels)
+    return _kind((labels,) if isinstance(labels, str) else tuple(labels), custom)
+
+
+@lru_cache(maxsize=4096)
+def _kind(texts: tuple[str, ...], custom: bool) -> Kind:
+    """``kind_of`` (the same few labels come on every row of a file)."""
     key, kinds, preferred, unknown = "phone", [], False, []
     for text in texts:
         raw = text.strip()
