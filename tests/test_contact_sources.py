@@ -148,7 +148,8 @@ def test_android_leads_with_only_an_email_or_a_phone(binder: Path, run: Run, tmp
             "1: no name: named 'orders' after its email",
             "6: no name: named '+7 916 400-11-22' after its phone",
             "11: photo left out: a card keeps no pictures or other binary data",
-            "44: nothing to reach them by (no name, company, email, phone or website); contact skipped",
+            "44: nothing to reach them by (no name, company, email, number, website, IM or address); "
+            "contact skipped",
         ),
         counts="3 new, 0 updated, 0 unchanged, 1 skipped",
     )

@@ -297,7 +297,7 @@ def test_rejects_file_holds_what_was_skipped_with_its_reason(binder: Path, run: 
             "",
             "",
             "only a note",
-            "line 3: nothing to reach them by (no name, company, email, phone or website)",
+            "line 3: nothing to reach them by (no name, company, email, number, website, IM or address)",
         ],
         ["Too", "Many", "Cells", "Here", "Extra", "line 4: 5 cells but 4 columns"],
     ]
@@ -312,7 +312,7 @@ def test_rejects_file_holds_what_was_skipped_with_its_reason(binder: Path, run: 
     assert text == (
         "BEGIN:VCARD\r\nVERSION:2.1\r\nCATEGORIES:My Contacts\r\n"
         f"X-TICKLER-SKIPPED:{FIXTURES / 'android.vcf'}:44: nothing to reach them by (no name\\, company\\, "
-        "email\\, phone or website)\r\nEND:VCARD\r\n"
+        "email\\, number\\, website\\, IM or address)\r\nEND:VCARD\r\n"
     )
 
 

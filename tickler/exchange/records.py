@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -20,7 +20,7 @@ from ..errors import CardError, DateError, TicklerError
 from ..names import fold
 from . import columns as c
 from .exported import rebuilt, value_of
-from .kinds import Kind, Numbers, addresses_with_kinds, kind_of
+from .kinds import NUMBER_KEYS, Kind, Numbers, addresses_with_kinds, kind_of
 
 Cell = Any  # text, a number, a bool, a date, a date-time, a time, or None (an empty cell)
 LIST_KEYS = ("tags", "products")  # in tickler's own export, written as "a, b"
@@ -199,13 +199,17 @@ def _unique(values: list[str]) -> list[str]:
 
 def named(values: dict[str, Any]) -> tuple[str, str]:
     """A name for a customer who has none, and what it was taken from: the company, else the
-    email's name part, else the phone, else the website; ("", "") when it has none of them."""
-    for key, take in (
-        ("company", lambda v: v),
-        ("email", lambda v: v.split("@", 1)[0]),
-        ("phone", lambda v: v),
-        ("website", lambda v: re.sub(r"^\w+://(www\.)?", "", v).split("/", 1)[0]),
-    ):
+    email's name part, else a number (the phone first), else the website, the IM handle, the
+    address; ("", "") when it has none of them."""
+    takes: dict[str, Callable[[str], str]] = {
+        "company": lambda v: v,
+        "email": lambda v: v.split("@", 1)[0],
+        **{number: (lambda v: v) for number in NUMBER_KEYS},
+        "website": lambda v: re.sub(r"^\w+://(www\.)?", "", v).split("/", 1)[0],
+        "im": lambda v: v.partition(":")[2] or v,
+        "address": lambda v: v,
+    }
+    for key, take in takes.items():
         value = values.get(key)
         first = value[0] if isinstance(value, list) and value else value
         if isinstance(first, str) and (name := " ".join(take(first.strip()).split())):
@@ -213,7 +217,7 @@ def named(values: dict[str, Any]) -> tuple[str, str]:
     return "", ""
 
 
-NOTHING = "nothing to reach them by (no name, company, email, phone or website)"
+NOTHING = "nothing to reach them by (no name, company, email, number, website, IM or address)"
 
 
 class Table:
