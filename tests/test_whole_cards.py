@@ -314,6 +314,11 @@ def test_rejects_file_holds_what_was_skipped_with_its_reason(binder: Path, run: 
         f"X-TICKLER-SKIPPED:{FIXTURES / 'android.vcf'}:44: nothing to reach them by (no name\\, company\\, "
         "email\\, number\\, website\\, IM or address)\r\nEND:VCARD\r\n"
     )
+    notes = tmp_path / "rejects.txt"
+    vault = FIXTURES / "obsidian"
+    assert run("import", "notes", str(vault), "--rejects", str(notes)).exit_code == 0
+    assert notes.read_text().startswith(f"{vault}/Clients/broken.md: the front matter cannot be read")
+    assert len(notes.read_text().splitlines()) == 1
 
 
 def test_the_import_report_counts_new_updated_unchanged_skipped(
