@@ -49,12 +49,12 @@ def test_importing_the_same_file_twice_changes_nothing(binder: Path, run: Run, t
         '2026-12-05,"b2b, wholesale",north\n'
         "Olga Smirnova,,olga@mail.example,,fri,retail,south\n"
     )
-    assert run("import", "csv", str(source)).exit_code == 0
+    assert run("import", "csv", str(source), "--map", "Next=next").exit_code == 0
     assert card_files(binder) == ["days/05/ivan-ivanov.md", "days/27/olga-smirnova.md"]
     text = (binder / "days/05/ivan-ivanov.md").read_text()
     assert "tags: [b2b, wholesale]" in text and "region: north" in text and "company: Romashka LLC" in text
     before = snapshot(binder)
-    again = run("import", "csv", str(source))
+    again = run("import", "csv", str(source), "--map", "Next=next")
     assert "0 new, 0 updated, 2 unchanged" in again.stderr
     assert snapshot(binder) == before
 
@@ -108,10 +108,15 @@ def test_map_dry_run_and_bad_rows(binder: Path, run: Run, tmp_path: Path) -> Non
     # A date that is no date keeps the customer and leaves the date out, saying where.
     late = f"{source}:3: '2026-02-30' is not a real date: February 2026 has 28 days; next left out"
     assert late in result.stderr
-    assert f"{source}:4: no name; row skipped" in result.stderr
+    assert f"{source}:4: no name: named 'no name' after its company" in result.stderr  # a lead, kept
     assert f"{source}:5: 4 cells but 3 columns; row skipped" in result.stderr
-    assert "3 new, 0 updated, 0 unchanged, 2 skipped" in result.stderr
-    assert card_files(binder) == ["cards/anna-schmidt.md", "cards/bad-date.md", "days/01/hans-becker.md"]
+    assert "4 new, 0 updated, 0 unchanged, 1 skipped" in result.stderr
+    assert card_files(binder) == [
+        "cards/anna-schmidt.md",
+        "cards/bad-date.md",
+        "days/01/hans-becker.md",
+        "days/01/no-name.md",
+    ]
     missing = run("import", "csv", str(source))
     assert missing.exit_code == 1 and "no name column" in missing.stderr
 
@@ -154,8 +159,9 @@ def test_import_vcard(binder: Path, run: Run, tmp_path: Path) -> None:
     source.write_text(VCARDS)
     result = run("import", "vcard", str(source))
     assert result.exit_code == 0, result
-    assert f"{source}:25: a contact with no name; contact skipped" in result.stderr
+    assert f"{source}:25: no name: named 'Nameless Co' after its company" in result.stderr
     assert card_files(binder) == [
+        "cards/nameless-co.md",
         "cards/petr-novák.md",
         "cards/yuki-tanaka.md",
         "cards/иван-петрович-сидоров.md",
@@ -167,7 +173,7 @@ def test_import_vcard(binder: Path, run: Run, tmp_path: Path) -> None:
     assert json.loads(run("show", "yuki", "--json").stdout)["fields"]["birthday"] == "--03-14"
     before = snapshot(binder)
     again = run("import", "vcard", str(source))
-    assert "0 new, 0 updated, 3 unchanged" in again.stderr and snapshot(binder) == before
+    assert "0 new, 0 updated, 4 unchanged" in again.stderr and snapshot(binder) == before
 
 
 # --------------------------------------------------------------------------- iCalendar
@@ -216,9 +222,12 @@ def test_export_csv_columns(run: Run) -> None:
     ivan = next(r for r in rows if r["id"] == "ivan-ivanovich-ivanov")
     assert (ivan["next"], ivan["tags"], ivan["birthday"]) == (
         "2026-11-23 15:30",
-        "b2b, wholesale",
+        "[b2b, wholesale]",
         "1971-03-14",
     )
+    assert list(rows[0])[-2:] == ["card: front matter", "card: body"]
+    assert ivan["card: body"].startswith("# Ivan Ivanovich Ivanov\n")
+    assert "- 2026-11-16 14:05 call: discussed offer 12" in ivan["card: body"]  # the Log travels
 
 
 # --------------------------------------------------------------------------- letters

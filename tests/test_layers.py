@@ -20,11 +20,8 @@ LAYERS = [
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
     ["card", "card.safeyaml", "card.reader", "card.edits", "card.log"],
-    [
-        "cache",
-        "ledger",
-        "transaction",
-    ],  # the index and the reports' ledger: beside the store, never importing it
+    ["summary"],  # what the index keeps of a card
+    ["cache", "ledger", "transaction"],  # the index, the reports' ledger, git's view: beside the store
     ["binder"],  # the store
     [
         "identity",
@@ -53,6 +50,11 @@ LAYERS = [
         "exchange.importing",
         "exchange.csvfile",
         "exchange.vcard",
+        "exchange.vcard_write",
+        "exchange.exported",
+        "exchange.kinds",
+        "exchange.layouts",
+        "exchange.rejects",
         "exchange.ics",
         "exchange.letters",
         "exchange.sheet",

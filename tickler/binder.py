@@ -51,9 +51,10 @@ from .transaction import (
 )
 
 if TYPE_CHECKING:
-    from .cache import Entry, Filter, Index, KeptCards
+    from .cache import Entry, Index, KeptCards
     from .card import Card
     from .git import Repo
+    from .summary import Filter
 
 _CARD_FOLDER_SET = frozenset(CARD_FOLDERS)
 CONTROL = Pattern(r"[\x00-\x1f\x7f]")

@@ -10,151 +10,26 @@ plain values), nothing that can run.
 
 from __future__ import annotations
 
-import datetime as dt
 import marshal
 import os
 import stat
 import zlib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from . import progress
-from .dates import Due, parse_due
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD, atomic_write, read_card_text
 from .layout import STATE, linked_folder
 from .names import fold
-from .patterns import Pattern
+from .summary import OK, Filter, Summary, decode, encode, matching_text
 
 if TYPE_CHECKING:
     from .card import Card
 
-VERSION = 8  # 8: whether the Log holds a contact, kept with the row
+VERSION = 9  # 9: each entry keeps the anniversary and whether the Log holds a contact (summary.py)
 TEXT_VERSION = 1
-_NON_DIGITS = Pattern(r"\D+")
-_PLAIN_DATE = Pattern(r"\d{4}-\d\d-\d\d")
-_SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
-
-Row = tuple[str, str, str, str]  # what a listing shows of a card: company, phone, action, last word
-
-
-def _cell(value: Any) -> str:
-    """A front-matter value as a table shows it: a list (two phones) as ``a, b``."""
-    if value is None:
-        return ""
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value if v is not None)
-    return str(value)
-
-
-def row_of(card: Card) -> Row:
-    """The columns a card table shows besides the date and the name."""
-    return row_and_contact(card)[0]
-
-
-def row_and_contact(card: Card) -> tuple[Row, bool]:
-    """The card's table row, and whether its Log holds a contact with the customer (a card
-    scheduled without one is a first call); both from one reading of the Log."""
-    from .card.log import is_contact
-
-    entries = card.log()[0]
-    contacted = any(is_contact(e.kind) for e in entries)
-    shown = [e for e in entries if e.kind not in _SKIPPED_IN_LAST]
-    last = max(shown, key=lambda e: (e.sort_key, e.line)) if shown else None
-    last_text = ""
-    if last is not None:
-        last_text = f"{last.date.isoformat()} {last.kind}"
-        if last.amount is not None:
-            last_text += f" {last.amount}"
-        last_text += f": {last.text}" if last.text else ""
-    company, phone = card.get("company"), card.get("phone")
-    return (_cell(company), _cell(phone), card.action or "", last_text), contacted
-
-
-def last_kind(row: Row | None) -> str | None:
-    """The kind of the last Log entry a table row shows (``request`` for an open request)."""
-    if not row or not row[3]:
-        return None
-    parts = row[3].split(" ", 2)
-    return parts[1].rstrip(":") if len(parts) > 1 else None
-
-
-class Summary:
-    """What listings need to know of a card without reading it again."""
-
-    __slots__ = ("_due", "birthday", "contacted", "name", "next", "owner", "phones", "row", "search")
-
-    def __init__(
-        self,
-        name: str,
-        next: str | None,  # normalised: YYYY-MM-DD or YYYY-MM-DD HH:MM[:SS]
-        owner: str | None,
-        search: str,  # folded name, id, company, email, phone, tags, one per line
-        phones: str,  # each phone's digits (after a + when written with one), separated by spaces
-        birthday: str | None,
-        row: Row | None = None,  # made when a listing first shows the card (see Index.entries)
-        contacted: bool | None = None,  # whether the Log holds a contact; made with the row
-    ):
-        self.name, self.next, self.owner, self.search = name, next, owner, search
-        self.phones, self.birthday, self.row, self.contacted = phones, birthday, row, contacted
-        self._due: Due | bool | None = False  # worked out when first asked
-
-    @property
-    def due(self) -> Due | None:
-        if self._due is False:
-            self._due = self._read_due()
-        return self._due  # type: ignore[return-value]
-
-    def _read_due(self) -> Due | None:
-        if self.next is None:
-            return None
-        if len(self.next) == 10:  # the common plain date: no need for the full grammar
-            try:
-                return Due(dt.date.fromisoformat(self.next))
-            except ValueError:
-                pass
-        return parse_due(self.next)
-
-    @classmethod
-    def of(cls, card_id: str, card: Card, *, with_row: bool = False) -> Summary:
-        texts = [card.name, card_id, *card.tags]
-        phones = []
-        for key in ("company", "email", "phone"):
-            value = card.get(key)
-            for item in value if isinstance(value, list) else [value]:
-                if item is not None:
-                    texts.append(str(item))
-                    if key == "phone":
-                        number = str(item).strip()
-                        plus = "+" if number.startswith("+") else ""
-                        phones.append(plus + _NON_DIGITS.sub("", number))
-        birthday = card.get("birthday")
-        row, contacted = row_and_contact(card) if with_row else (None, None)
-        return cls(
-            card.name,
-            next_text(card),
-            card.owner,
-            fold("\n".join(texts)),  # (a line break folds to itself and joins nothing)
-            " ".join(phones),
-            birthday if isinstance(birthday, str) else None,
-            row,
-            contacted,
-        )
-
-    @property
-    def first_call(self) -> bool:
-        """A scheduled card whose Log holds no contact yet (False while the row is not made)."""
-        return self.next is not None and self.contacted is False
-
-
-def next_text(card: Card) -> str | None:
-    """The card's ``next`` in the normal form the cache keeps: YYYY-MM-DD[ HH:MM[:SS]]."""
-    written = card.fields.get("next")
-    if isinstance(written, str) and _PLAIN_DATE.fullmatch(written):
-        return written  # checked by Card.parse, and already in the normal form
-    due = card.next
-    return str(due) if due is not None else None
 
 
 class Entry(NamedTuple):
@@ -334,7 +209,7 @@ class Index:
                 encoded: Any = None
                 if hit is not None:
                     try:  # the checksum vouches for the file; an entry of another shape is read again
-                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == 9 or hit[2][0] == "error"):
+                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == OK or hit[2][0] == "error"):
                             encoded = hit[2]
                             skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     except (TypeError, LookupError, AttributeError):
@@ -347,22 +222,22 @@ class Index:
                         card, error = seen[2], None
                     else:
                         card, error = read_card(entry.path, rel)
-                    encoded = _encode(Summary.of(card_id, card) if card else None, error)
+                    encoded = encode(Summary.of(card_id, card) if card else None, error)
                     skip = only is not None and encoded[0] == "ok" and not only(encoded)
                     hit = (mtime, size, encoded)
                     changed = True
                 fresh[name] = hit
                 if skip:
                     continue
-                decoded = _decode(encoded, rel)
+                decoded = decode(encoded, rel)
                 if decoded is None or (
                     rows is not None and encoded[0] == "ok" and encoded[7] is None and rows(encoded)
                 ):  # a shape this version never writes, or a row wanted for the first time
                     if card is None and error is None:  # not read yet in this pass
                         card, error = read_card(entry.path, rel)
                     summary = Summary.of(card_id, card, with_row=rows is not None) if card else None
-                    encoded = _encode(summary, error)
-                    decoded = _decode(encoded, rel)
+                    encoded = encode(summary, error)
+                    decoded = decode(encoded, rel)
                     assert decoded is not None
                     fresh[name] = (mtime, size, encoded)
                     changed = True
@@ -387,7 +262,7 @@ class Index:
         for name, hit in cards.items():
             stamps[name] = (hit[0], hit[1])
             encoded = hit[2]
-            if type(encoded) is tuple and len(encoded) == 9 and encoded[0] == "ok":
+            if type(encoded) is tuple and len(encoded) == OK and encoded[0] == "ok":
                 texts.append(encoded[4])
                 phones.append(encoded[5])
             else:
@@ -452,24 +327,36 @@ class Index:
 
     def _save_birthdays(self, folder: str, cards: dict[str, tuple[Any, ...]]) -> None:
         """What the birthday line needs of the folder's cards, kept beside its cache: (file name,
-        mtime, size, name, owner, birthday) of each card with a birthday."""
+        mtime, size, name, owner, birthday, anniversary) of each card with either."""
         found = []
         for name, hit in cards.items():
             encoded = hit[2]
-            if type(encoded) is tuple and len(encoded) == 9 and encoded[0] == "ok" and encoded[6] is not None:
-                found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6]))
+            if (
+                type(encoded) is tuple
+                and len(encoded) == OK
+                and encoded[0] == "ok"
+                and (encoded[6] is not None or encoded[8] is not None)
+            ):
+                found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6], encoded[8]))
         self.save(self._birthday_file(folder), {"birthdays": found})
 
-    def birthdays_seen(self, folder: str) -> list[tuple[str, int, int, str, str | None, str]] | None:
-        """The folder's cards with a birthday as tickler last saw them when it went through the
-        folder (every command that changes it, and roll, check, find, sync, watch do); None when it
-        has not been seen yet."""
+    def birthdays_seen(
+        self, folder: str
+    ) -> list[tuple[str, int, int, str, str | None, str | None, str | None]] | None:
+        """The folder's cards with a birthday or an anniversary as tickler last saw them when it
+        went through the folder (every command that changes it, and roll, check, find, sync,
+        watch do); None when it has not been seen yet."""
         kept = self.load(self._birthday_file(folder))
         found = kept.get("birthdays") if kept else None
         if not isinstance(found, list):
             return None
         return [
-            b for b in found if type(b) is tuple and len(b) == 6 and type(b[3]) is str and type(b[5]) is str
+            b
+            for b in found
+            if type(b) is tuple
+            and len(b) == 7
+            and type(b[3]) is str
+            and all(d is None or type(d) is str for d in b[5:])
         ]
 
     def transfer(self, moves: list[tuple[str, str, str]]) -> None:
@@ -489,80 +376,6 @@ class Index:
                 by_folder[target][name] = hit
         for folder, cards in by_folder.items():
             self.save(self._cache_file(folder), cards)
-
-
-Filter = Callable[[tuple[Any, ...]], bool]  # asked of a cached ("ok", ...) entry
-
-
-def matching_text(wanted: str, phone: tuple[str, str] | None = None) -> Filter:
-    """Cards whose folded name, id, company, email or tags hold ``wanted``; with ``phone`` (the
-    digits of a query written like a phone number, and the national number it stands for, or
-    ""), also cards with a phone that holds those digits or ends with that national number."""
-    if phone is None:
-        return lambda encoded: wanted in encoded[4]
-    digits, national = phone
-
-    def matches(encoded: tuple[Any, ...]) -> bool:
-        if wanted in encoded[4] or digits in encoded[5]:
-            return True
-        return bool(national) and any(p.endswith(national) for p in encoded[5].split())
-
-    return matches
-
-
-def with_birthday(month_days: set[str] | None) -> Filter:
-    """Cards with a ``birthday`` whose ``MM-DD`` is in ``month_days`` (any, with None)."""
-    if month_days is None:
-        return lambda encoded: encoded[6] is not None
-    return lambda encoded: encoded[6] is not None and encoded[6].strip()[-5:] in month_days
-
-
-def due_within(start: dt.date, end: dt.date) -> Filter:
-    """Cards whose ``next`` falls from ``start`` to ``end`` (the cache keeps it as YYYY-MM-DD...)."""
-    first, last = start.isoformat(), end.isoformat()
-    return lambda encoded: encoded[2] is not None and first <= encoded[2][:10] <= last
-
-
-def filed_elsewhere(folder: str, folder_for: Callable[[str | None], str]) -> Filter:
-    """Cards of ``folder`` that ``folder_for`` (the filing rule, given the written ``next``) puts
-    in another folder."""
-    return lambda encoded: folder_for(encoded[2]) != folder
-
-
-def either(*filters: Filter) -> Filter:
-    return lambda encoded: any(f(encoded) for f in filters)
-
-
-def _encode(summary: Summary | None, error: CardError | None) -> tuple[object, ...]:
-    if summary is not None:
-        s = summary
-        return ("ok", s.name, s.next, s.owner, s.search, s.phones, s.birthday, s.row, s.contacted)
-    assert error is not None
-    return ("error", error.message, error.line)
-
-
-def _decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | None:
-    """A cached entry as objects; None when it is not of the shape ``_encode`` writes."""
-    if type(value) is not tuple:
-        return None
-    if len(value) == 9 and value[0] == "ok":
-        _, name, nxt, owner, search, phones, birthday, row, contacted = value
-        if (
-            type(name) is str
-            and type(search) is str
-            and type(phones) is str
-            and (nxt is None or type(nxt) is str)
-            and (owner is None or type(owner) is str)
-            and (birthday is None or type(birthday) is str)
-            and (row is None or (type(row) is tuple and len(row) == 4 and all(type(v) is str for v in row)))
-            and (contacted is None or type(contacted) is bool)
-        ):
-            return Summary(name, nxt, owner, search, phones, birthday, row, contacted), None
-        return None
-    if len(value) == 3 and value[0] == "error" and type(value[1]) is str:
-        line = value[2]
-        return None, CardError(value[1], path=rel, line=line if type(line) is int else None)
-    return None
 
 
 class Kept(NamedTuple):

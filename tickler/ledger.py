@@ -19,11 +19,12 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import progress
-from .cache import Index, next_text, read_card
+from .cache import Index, read_card
 from .card.log import LogEntry
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD
 from .layout import linked_folder
+from .summary import next_text
 
 if TYPE_CHECKING:
     from .card import Card

@@ -8,12 +8,13 @@ from collections.abc import Callable, Iterable
 from typing import NamedTuple, TypeVar
 
 from .binder import Binder, Filed, Scan
-from .cache import Entry, Row, last_kind, row_of
+from .cache import Entry
 from .config import current_user, owner_matches
 from .dates import Clock, Due, add_months, parse_birthday
 from .errors import DateError, TicklerError
 from .layout import CARD_FOLDERS, CARD_SUFFIX, folders_for_range, is_card_name, today_folders
 from .names import fold
+from .summary import Row, last_kind, row_of
 
 T = TypeVar("T")
 
@@ -179,7 +180,8 @@ class Birthday(NamedTuple):
     name: str
     owner: str | None
     on: dt.date  # the date it falls on in this range
-    age: int | None
+    age: int | None  # years since the date, when it has a year
+    kind: str = "birthday"  # or "anniversary"
 
 
 def birthday_on(value: object, start: dt.date, end: dt.date) -> dt.date | None:
@@ -213,36 +215,45 @@ def _month_days(start: dt.date, end: dt.date) -> set[str] | None:
     return days
 
 
-def _birthday_of(entry: Entry, start: dt.date, end: dt.date) -> Birthday | None:
-    if entry.summary is None or entry.summary.birthday is None:
-        return None  # a card that cannot be read: check and the listings report it
+def _birthdays_of(entry: Entry, start: dt.date, end: dt.date) -> list[Birthday]:
+    """The card's birthday and anniversary from ``start`` to ``end``."""
+    if entry.summary is None:
+        return []  # a card that cannot be read: check and the listings report it
     s = entry.summary
-    return _birthday(entry.id, entry.folder, s.name, s.owner, s.birthday, start, end)
+    return _days_of(entry.id, entry.folder, s.name, s.owner, (s.birthday, s.anniversary), start, end)
 
 
-def _birthday(
-    card_id: str, folder: str, name: str, owner: str | None, value: object, start: dt.date, end: dt.date
-) -> Birthday | None:
-    on = birthday_on(value, start, end)
-    if on is None:
-        return None
-    born = parse_birthday(value)
-    age = on.year - born[0] if born is not None and born[0] is not None else None
-    return Birthday(card_id, folder, name, owner, on, age)
+def _days_of(
+    card_id: str,
+    folder: str,
+    name: str,
+    owner: str | None,
+    values: tuple[object, object],
+    start: dt.date,
+    end: dt.date,
+) -> list[Birthday]:
+    found = []
+    for kind, value in zip(("birthday", "anniversary"), values, strict=True):
+        if value is None or (on := birthday_on(value, start, end)) is None:
+            continue
+        born = parse_birthday(value)
+        age = on.year - born[0] if born is not None and born[0] is not None else None
+        found.append(Birthday(card_id, folder, name, owner, on, age, kind))
+    return found
 
 
 def _birthdays_seen(binder: Binder, folder: str, start: dt.date, end: dt.date) -> list[Birthday] | None:
-    """The birthdays from ``start`` to ``end`` in a folder, as tickler last saw them there (the
-    view every command that changes the folder keeps, see ``cache.Index.birthdays_seen``); each
-    card found is asked whether it changed since, and read again if it did. None when the folder
-    has not been seen yet."""
+    """The birthdays and anniversaries from ``start`` to ``end`` in a folder, as tickler last saw
+    them there (the view every command that changes the folder keeps, see
+    ``cache.Index.birthdays_seen``); each card found is asked whether it changed since, and read
+    again if it did. None when the folder has not been seen yet."""
     seen = binder.index_store().birthdays_seen(folder)
     if seen is None:
         return None
     days = _month_days(start, end)
     found = []
-    for name, mtime, size, card_name, owner, value in seen:
-        if days is not None and value.strip()[-5:] not in days:
+    for name, mtime, size, card_name, owner, *values in seen:
+        if days is not None and not any(v is not None and v.strip()[-5:] in days for v in values):
             continue
         card_id = name[: -len(".md")]
         try:
@@ -254,9 +265,8 @@ def _birthdays_seen(binder: Binder, folder: str, start: dt.date, end: dt.date) -
                 card = binder.load(folder, card_id).card
             except TicklerError:
                 continue
-            card_name, owner, value = card.name, card.owner, card.get("birthday")
-        if (birthday := _birthday(card_id, folder, card_name, owner, value, start, end)) is not None:
-            found.append(birthday)
+            card_name, owner, values = card.name, card.owner, [card.get("birthday"), card.get("anniversary")]
+        found += _days_of(card_id, folder, card_name, owner, (values[0], values[1]), start, end)
     return found
 
 
@@ -403,7 +413,7 @@ def _one_pass(
     """The cards of ``folders`` due from ``start`` to ``end`` (in date order; with their table
     rows when ``rows``), and, with ``birthday_span``, the birthdays in it from every folder; each
     folder is gone through once. Problems are those of ``folders``."""
-    from .cache import Filter, due_within, either, with_birthday
+    from .summary import Filter, due_within, either, with_birthday
 
     due_folders = set(folders)
     is_due = due_within(start, end)
@@ -437,8 +447,8 @@ def _one_pass(
             when = entry.summary.due if wanted and entry.summary else None
             if when is not None and start <= when.date <= end:
                 due.append(entry)
-            if birthday_span is not None and (birthday := _birthday_of(entry, *birthday_span)) is not None:
-                found.append(birthday)
+            if birthday_span is not None:
+                found += _birthdays_of(entry, *birthday_span)
     due.sort(key=_entry_order)
     return due, found, problems
 

@@ -28,7 +28,40 @@ _WORDS = {"y", "n", "yes", "no", "true", "false", "on", "off", "null"}
 
 
 def _plain(value: str) -> bool:
-    return _PLAIN.fullmatch(value) is not None and value.isprintable() and value.lower() not in _WORDS
+    return (_PLAIN.fullmatch(value) is not None and value.isprintable() and value.lower() not in _WORDS) or (
+        _NUMBER_TEXT.fullmatch(value) is not None
+        and _SEPARATED.search(value) is not None
+        and _TIMESTAMP.match(value) is None
+    )
+
+
+# A phone number as people write it (``+7 916 555-66-77``, ``8 (916) 555-66-77``): digits with
+# spaces, brackets or dashes between them, which YAML never reads as a number. The emitter
+# writes it plain too.
+_NUMBER_TEXT = re.compile(r"\+?\(?\d(?:[\d().-]| (?! ))*\d")
+_SEPARATED = re.compile(r"[ (-]")
+_TIMESTAMP = re.compile(r"\d{4}-\d\d?-\d\d?(?:$|[Tt \t])")  # the emitter quotes what YAML reads as a date
+
+
+def _flow(value: Any) -> str | None:
+    """A list or a mapping of plain text (a number's kinds: ``{mobile: +7 916 ..., work: [...]}``)
+    as the emitter writes it, keys in its order; None when the emitter is needed."""
+    if type(value) is list:
+        return (
+            "[" + ", ".join(value) + "]"
+            if value and all(type(v) is str and _plain(v) for v in value)
+            else None
+        )
+    if type(value) is not dict or not value or not all(type(k) is str and _plain(k) for k in value):
+        return None
+    parts = []
+    for key in sorted(value):
+        item = value[key]
+        text = item if type(item) is str and _plain(item) else _flow(item) if type(item) is list else None
+        if text is None:
+            return None
+        parts.append(f"{key}: {text}")
+    return "{" + ", ".join(parts) + "}"
 
 
 def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
@@ -39,8 +72,8 @@ def yaml_scalar(value: Any, *, quote: str | None = None) -> str:
         return str(value)
     if type(value) is str and not quote and (_DATE_TEXT.match(value) or _plain(value)):
         return value  # dates stay plain, as typed by hand; the card loader keeps them as text
-    if type(value) is list and value and all(type(v) is str and _plain(v) for v in value):
-        return "[" + ", ".join(value) + "]"
+    if type(value) in (list, dict) and (flow := _flow(value)) is not None:
+        return flow
     import yaml
 
     style = quote if isinstance(value, str) and quote else None

@@ -1,5 +1,6 @@
 """Exchange with the tools reps already use: import, export, letters, print."""
 
+from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -40,7 +41,7 @@ room.add_typer(import_app, name="import")
 room.add_typer(export_app, name="export")
 
 
-def _print_import(report: "ImportReport", source: Path, dry_run: bool) -> None:
+def _print_import(report: "ImportReport", source: Path, dry_run: bool, rejects: Path | None) -> None:
     read = report.read
     if dry_run:
         typer.echo(f"{source.name}: read as {read.layout}")
@@ -62,6 +63,10 @@ def _print_import(report: "ImportReport", source: Path, dry_run: bool) -> None:
             detail = f" ({outcome.detail})" if outcome.detail else ""
             typer.echo(f"{'would be ' if dry_run else ''}{outcome.action}: {outcome.card_id}{detail}")
     skipped = len(read.bad) + report.count("error")
+    if rejects is not None:
+        from ..exchange.rejects import rejects_text
+
+        write_out(rejects_text(report), rejects)
     typer.echo(
         f"{source.name}: {report.count('created')} new, {report.count('updated')} updated, "
         f"{report.count('unchanged')} unchanged, {skipped} skipped"
@@ -78,6 +83,16 @@ MapOption = Annotated[
 ]
 
 
+RejectsOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--rejects",
+        metavar="FILE",
+        help="Write what was skipped, each with its reason, to FILE (to fix and import again).",
+    ),
+]
+
+
 def _mapping(map_: list[str] | None) -> dict[str, str]:
     given = pairs(map_, "--map", "COLUMN=KEY", need_value=True)
     return {column: key.strip().lower() for column, key in given.items()}
@@ -89,19 +104,20 @@ def import_csv(
     file: Annotated[Path, typer.Argument(metavar="FILE", help="A CSV file with a header row.")],
     map_: MapOption = None,
     dry_run: DryRunOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import customers from a CSV file; importing again updates instead of duplicating.
 
     The header row is read as Google Contacts, Outlook, Apple, amoCRM, Bitrix24 or a Russian or
-    English sheet (ФИО, Телефон, Company, Notes...); --dry-run shows the mapping chosen. A
-    customer is recognised by email, then phone, then name and company.
+    English sheet (ФИО, Телефон, Company, Notes...), or as tickler's own export; --dry-run shows
+    the mapping chosen. A customer is recognised by email, then phone, then name and company.
     """
     from ..exchange.importing import import_file
 
     binder, now = open_binder(ctx), clock()
     with working():
         report = import_file(binder, "csv", file, now, mapping=_mapping(map_), dry_run=dry_run)
-    _print_import(report, file, dry_run)
+    _print_import(report, file, dry_run, rejects)
 
 
 @import_app.command("sheet")
@@ -115,6 +131,7 @@ def import_sheet(
     ] = None,
     map_: MapOption = None,
     dry_run: DryRunOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import customers from a spreadsheet (Excel or LibreOffice), like import csv."""
     from ..exchange.importing import import_file
@@ -122,7 +139,7 @@ def import_sheet(
     binder, now = open_binder(ctx), clock()
     with working():
         report = import_file(binder, "sheet", file, now, mapping=_mapping(map_), sheet=sheet, dry_run=dry_run)
-    _print_import(report, file, dry_run)
+    _print_import(report, file, dry_run, rejects)
 
 
 @import_app.command("vcard")
@@ -132,14 +149,16 @@ def import_vcard(
         Path, typer.Argument(metavar="FILE", help="A .vcf file exported from a phone or address book.")
     ],
     dry_run: DryRunOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
-    """Import phone contacts: names in any script, phones, emails, address, notes, birthdays."""
+    """Import phone contacts: names in any script, numbers with their kinds, emails, addresses,
+    notes, birthdays and anniversaries, and every other field under a key of its own."""
     from ..exchange.importing import import_file
 
     binder, now = open_binder(ctx), clock()
     with working():
         report = import_file(binder, "vcard", file, now, dry_run=dry_run)
-    _print_import(report, file, dry_run)
+    _print_import(report, file, dry_run, rejects)
 
 
 @import_app.command("notes")
@@ -150,6 +169,7 @@ def import_notes(
     ],
     map_: MapOption = None,
     dry_run: DryRunOption = False,
+    rejects: RejectsOption = None,
 ) -> None:
     """Import a folder of Markdown notes, one customer a note; the note's text becomes the card's notes."""
     from ..exchange.importing import import_file
@@ -157,7 +177,13 @@ def import_notes(
     binder, now = open_binder(ctx), clock()
     with working():
         report = import_file(binder, "notes", folder, now, mapping=_mapping(map_), dry_run=dry_run)
-    _print_import(report, folder, dry_run)
+    _print_import(report, folder, dry_run, rejects)
+
+
+class Layout(StrEnum):
+    tickler = "tickler"
+    google = "google"
+    outlook = "outlook"
 
 
 @import_app.command("mail")
@@ -208,13 +234,25 @@ def import_mail(
 
 
 @export_app.command("csv")
-def export_csv(ctx: typer.Context, output: OutputOption = None, owner: OwnerOption = None) -> None:
-    """Every card as a spreadsheet row: the usual columns first, then every other key."""
+def export_csv(
+    ctx: typer.Context,
+    output: OutputOption = None,
+    owner: OwnerOption = None,
+    layout: Annotated[
+        Layout,
+        typer.Option(
+            "--layout",
+            help="tickler: whole cards (import csv gives them back); google, outlook: their import layout.",
+        ),
+    ] = Layout.tickler,
+) -> None:
+    """Every card as a spreadsheet row: the usual columns, every other key, then the card's text
+    (notes and Log); or in Google's or Outlook's layout for their import."""
     from ..exchange.csvfile import export
 
     binder = open_binder(ctx)
     with working():
-        text, problems = export(binder, owner)
+        text, problems = export(binder, owner, layout.value)
     report_problems(problems)
     write_out(text, output)
 
@@ -243,8 +281,9 @@ def export_ics(
 
 @export_app.command("vcard")
 def export_vcard(ctx: typer.Context, output: OutputOption = None, owner: OwnerOption = None) -> None:
-    """Every card as a vCard 3.0 for a phone's address book (name, company, phones, emails, address...)."""
-    from ..exchange.vcard import export
+    """Every card as a vCard 3.0 for a phone's address book (name, company, numbers with their
+    kinds, emails, addresses...), with the card itself so import vcard gives it back."""
+    from ..exchange.vcard_write import export
 
     binder = open_binder(ctx)
     with working():

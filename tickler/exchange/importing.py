@@ -4,9 +4,10 @@ Importing is idempotent: a customer is recognised by email, then by phone (the s
 E.164 form, read with the binder's ``region``; else the same digits), then by name and company,
 and updated in place (one changed line a field), never duplicated. A card's phones, emails,
 websites and addresses are kept as written; numbers and addresses it lacks are added (a list when
-there are several). Tags are added to the card's. Notes the card does not hold yet are added at
-the end of its notes. An empty cell changes nothing. One commit for the whole import; ``dry_run``
-says what would happen and writes nothing.
+there are several), and the kinds of the new ones join ``phone_kinds`` and ``address_kinds``.
+Tags are added to the card's. Notes the card does not hold yet are added at the end of its notes;
+from tickler's own export, Log entries the card lacks are added too. An empty cell changes
+nothing. One commit for the whole import; ``dry_run`` says what would happen and writes nothing.
 """
 
 from __future__ import annotations
@@ -24,10 +25,12 @@ from ..dates import Clock, Due
 from ..errors import TicklerError
 from ..identity import email_keys, fuller_name, items, names_agree, new_items, phone_keys
 from ..names import fold, id_key, slugify
+from .kinds import NUMBER_KEYS, merged_kinds, same_address, same_number
 from .records import Read, Record
 
 KINDS = ("csv", "vcard", "sheet", "notes")
-MERGED = ("phone", "email", "website", "address")  # kept as written; new ones are added
+MERGED = (*NUMBER_KEYS, "email", "website", "address", "im")  # kept as written; new ones are added
+KIND_MAPS = {"phone_kinds": same_number, "address_kinds": same_address}
 
 
 @dataclass
@@ -36,6 +39,7 @@ class Outcome:
     action: str  # created, updated, unchanged, error
     card_id: str = ""
     detail: str = ""
+    raw: Any = None  # the record's cells or lines, kept for --rejects when it is skipped
 
 
 @dataclass
@@ -156,6 +160,7 @@ def upsert(binder: Binder, read: Read, clock: Clock, *, dry_run: bool, source: s
                 outcome = _one(binder, matcher, taken, record, clock, dry_run)
             except TicklerError as exc:
                 outcome = Outcome(record.where, "error", "", exc.message)
+            outcome.raw = record.raw
             report.outcomes.append(outcome)
             progress.step()
         progress.stage("Writing cards")
@@ -181,7 +186,10 @@ def _one(
         card_id = wanted if wanted and _free(wanted, taken) else binder.unique_id(name, taken)
         taken.add(id_key(card_id))
         values["name"] = name
-        card = Card.parse(new_text(_written(values), record.notes), source=record.where)
+        if record.text is not None:  # tickler's own export: the card as it was
+            card = Card.parse(record.text, source=record.where)
+        else:
+            card = Card.parse(new_text(_written(values), record.notes), source=record.where)
         binder.fits(card.text.encode("utf-8"), record.where)  # (the dry run says so too)
         # (a dry run goes on as if it had written, so that it says what the import would do)
         if dry_run:
@@ -190,6 +198,9 @@ def _one(
             matcher.add(binder.create(card, clock.today, card_id=card_id, later=True))
         return Outcome(record.where, "created", card_id)
     card, changed = _updated(existing.card, values, record.notes, matcher.region)
+    if record.text is not None:
+        card, more = _with_log_of(card, record.text)
+        changed += more
     if not changed:
         return Outcome(record.where, "unchanged", existing.id)
     saved = Filed(existing.id, existing.folder, card) if dry_run else binder.save(existing, card, clock.today)
@@ -207,7 +218,12 @@ def _updated(card: Card, values: dict[str, Any], notes: str, region: str | None)
     changed: list[str] = []
     for key, value in values.items():
         old = card.get(key)
-        if key in MERGED:
+        if key in KIND_MAPS and isinstance(value, dict):
+            kinds = merged_kinds(old, value, KIND_MAPS[key])
+            if kinds is None:
+                continue
+            card = card.with_field(key, kinds)
+        elif key in MERGED:
             keys_of = {
                 "phone": lambda v: phone_keys(v, region),
                 "email": email_keys,
@@ -238,6 +254,17 @@ def _updated(card: Card, values: dict[str, Any], notes: str, region: str | None)
         card = card.with_notes(notes)
         changed.append("notes")
     return card, changed
+
+
+def _with_log_of(card: Card, text: str) -> tuple[Card, list[str]]:
+    """The card with the Log entries of another version of it (``text``) that it lacks."""
+    entries, _ = Card.parse(text).log()
+    lines = text.splitlines()
+    have = {" ".join(line.split()) for line in card.text.splitlines()}
+    fresh = [lines[e.line - 1].strip() for e in entries if " ".join(lines[e.line - 1].split()) not in have]
+    for line in fresh:
+        card = card.with_entry(line)
+    return card, ["Log"] if fresh else []
 
 
 def _squeezed(text: str) -> str:

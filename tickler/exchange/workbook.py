@@ -48,4 +48,6 @@ def read_records(path: Path, clock: Clock, mapping: dict[str, str], sheet: str |
     header = [str(h).strip() if h is not None else "" for h in cells[0]]
     table = Table(header, mapping)
     rows = [(first_row + index + 1, row) for index, row in enumerate(cells) if index]
-    return read_rows(rows, table, clock, str(path), width=len(header))
+    found = read_rows(rows, table, clock, str(path), width=len(header))
+    found.header = header
+    return found

@@ -16,7 +16,6 @@ from pathlib import Path
 
 from .. import progress
 from ..binder import Binder, Change, Filed, Scan
-from ..cache import due_within, either, filed_elsewhere
 from ..card import Card, format_entry
 from ..config import Settings
 from ..dates import Due
@@ -24,6 +23,7 @@ from ..errors import TicklerError
 from ..fsutil import atomic_move
 from ..layout import CARD_FOLDERS, CARD_SUFFIX, filer, location_for
 from ..report import Contact, customers_from, keep_in_touch
+from ..summary import due_within, either, filed_elsewhere
 
 
 def roll(binder: Binder, today: dt.date, *, dry_run: bool = False) -> tuple[list[Change], list[TicklerError]]:

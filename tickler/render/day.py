@@ -14,7 +14,7 @@ import datetime as dt
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from ..cache import Row, last_kind
+from ..summary import Row, last_kind
 from . import Style, days_word, display_width, fit, load_bar, pad, printable, table_if_it_fits, wrap
 
 if TYPE_CHECKING:
@@ -236,21 +236,29 @@ def day(
 
 
 def birthday_lines(found: Sequence[Birthday], today: dt.date, style: Style) -> list[str]:
-    """``Birthdays: Елена Волкова (Thu 26 Nov, 41); ...``: twelve names at most, then a count. When
-    the line is wider than the terminal, ``Birthdays:`` and then one person a line."""
+    """``Birthdays: Елена Волкова (Thu 26 Nov, 41); ...``: twelve names at most, then a count; the
+    anniversaries likewise on a line of their own below (``Anniversaries: John Miller (Fri 27 Nov,
+    25 years)``). When a line is wider than the terminal, its title and then one person a line."""
+    lines = _days_line("Birthdays", [b for b in found if b.kind != "anniversary"], today, style, "")
+    return lines + _days_line(
+        "Anniversaries", [b for b in found if b.kind == "anniversary"], today, style, " years"
+    )
+
+
+def _days_line(title: str, found: Sequence[Birthday], today: dt.date, style: Style, unit: str) -> list[str]:
     if not found:
         return []
     parts = []
     for birthday in found[:BIRTHDAYS_SHOWN]:
         when = "today" if birthday.on == today else birthday.on.strftime("%a %d %b")
-        age = f", {birthday.age}" if birthday.age else ""
+        age = f", {birthday.age}{unit}" if birthday.age else ""
         parts.append(printable(f"{birthday.name} ({when}{age})"))
     more = len(found) - BIRTHDAYS_SHOWN
     rest = f"and {more} more (tickler agenda lists them by day)" if more > 0 else ""
-    line = "Birthdays: " + "; ".join([*parts, rest] if rest else parts)
+    line = f"{title}: " + "; ".join([*parts, rest] if rest else parts)
     if style.width is None or display_width(line) <= style.width:
         return [line]
-    lines = ["Birthdays:"]
+    lines = [f"{title}:"]
     for part in [*parts, rest] if rest else parts:
         lines += ["  " + piece for piece in wrap(part, style.width - 2)]
     return lines
@@ -262,13 +270,13 @@ def agenda_days(plan: Agenda, today: dt.date, ahead: int, workdays: Workdays) ->
     by_day: dict[dt.date, list[str]] = {}
     last_day = plan.days[-1][0]
     for birthday in plan.birthdays:
-        name = printable(birthday.name)
+        name, kind = printable(birthday.name), birthday.kind
         if birthday.on <= last_day:
             age = f" ({birthday.age})" if birthday.age else ""
-            by_day.setdefault(birthday.on, []).append(f"birthday: {name}{age}")
+            by_day.setdefault(birthday.on, []).append(f"{kind}: {name}{age}")
         notice_day = birthday.on - dt.timedelta(days=ahead)
         if ahead and today <= notice_day <= last_day:
-            by_day.setdefault(notice_day, []).append(f"{name}'s birthday in {ahead} days")
+            by_day.setdefault(notice_day, []).append(f"{name}'s {kind} in {ahead} days")
     days: list[AgendaDay] = []
     for day_, cards in plan.days:
         mark = "today" if day_ == today else ""
