@@ -231,7 +231,9 @@ def card_status(root: Path) -> str:
 def assert_git_holds_the_binder(root: Path, what: str) -> None:
     """Every card id at one path on disk, at that same path in HEAD, and nothing uncommitted."""
     head: dict[str, list[str]] = {}
-    for rel in git(root, "ls-tree", "-r", "--name-only", "HEAD", "--", "cards", "days", "months").split():
+    for rel in git(root, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "cards", "days", "months").split(
+        "\0"
+    ):
         if rel.endswith(".md"):
             head.setdefault(Path(rel).stem, []).append(rel)
     twice = {i: p for i, p in head.items() if len(p) > 1}

@@ -61,7 +61,9 @@ def git(root: Path, *args: str) -> str:
 def head_paths(root: Path, ref: str = "HEAD") -> dict[str, list[str]]:
     """Card id -> its paths in a commit."""
     found: dict[str, list[str]] = {}
-    for rel in git(root, "ls-tree", "-r", "--name-only", ref, "--", "cards", "days", "months").split():
+    for rel in git(root, "ls-tree", "-r", "-z", "--name-only", ref, "--", "cards", "days", "months").split(
+        "\0"
+    ):
         card_id = card_id_of(rel)
         if card_id is not None:
             found.setdefault(card_id, []).append(rel)

@@ -145,7 +145,9 @@ def test_parallel_commands_and_watch_lose_nothing(tmp_path: Path) -> None:
     binder = Binder(root)
     assert check(binder, TODAY) == []
     # git holds what the binder holds: each card once in HEAD, where it is on disk, all committed
-    head = git(root, "ls-tree", "-r", "--name-only", "HEAD", "--", "cards", "days", "months").split()
+    head = git(root, "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", "cards", "days", "months").split(
+        "\0"
+    )
     assert sorted(h for h in head if h.endswith(".md")) == sorted(files)
     assert git(root, "status", "--porcelain", "--untracked-files=all", "--", "cards", "days", "months") == ""
     changing = sum(1 for args, _, _ in results if args[0] != "roll")
