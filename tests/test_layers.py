@@ -36,6 +36,7 @@ LAYERS = [
         "merge",
         "editor",
         "setup",
+        "sample_binder",
         "undo",
         "dedupe",
         "activity",
