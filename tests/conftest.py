@@ -20,6 +20,9 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Tests never see the developer's binder, clock, identity or colours."""
     for var in ("TICKLER_BINDER", "TICKLER_TODAY", "TICKLER_OWNER", "VISUAL", "EDITOR", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
+    for var in ("LC_ALL", "LC_TELEPHONE"):  # init reads a region from the locale: none here
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANG", "C.UTF-8")
     monkeypatch.setenv("GIT_CONFIG_GLOBAL", str(tmp_path / "gitconfig"))
     monkeypatch.setenv("GIT_CONFIG_NOSYSTEM", "1")
     for var in ("GIT_AUTHOR_NAME", "GIT_COMMITTER_NAME"):

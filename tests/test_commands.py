@@ -116,8 +116,9 @@ def test_today_lists_overdue_first_then_by_time(binder: Path, run: Run) -> None:
     header = "Monday 23 November 2026: 4 cards: 1 follow-up, 3 first calls (3 due today, 1 overdue)"
     assert lines[0] == header + "; load 4/30"
     assert lines[1].split() == ["WHEN", "NAME", "COMPANY", "PHONE", "ACTION", "LAST"]
-    assert lines[2].startswith("  5d late  Late Customer")
-    assert lines[3].startswith("  15:30    Ivan Ivanov")
+    assert lines[2].startswith("  5d late            Late Customer")
+    # ivanov's Log ends with roll's entry: due since 2026-11-19, the WHEN says how long he waits
+    assert lines[3].startswith("  15:30, 4d waiting  Ivan Ivanov")
     assert "+7 495 123-45-67" in lines[3]
     assert lines[3].endswith("2026-11-05 call: first call")  # not the 'rolled' bookkeeping
     assert {lines[4].split()[1], lines[5].split()[1]} == {"Olga", "Not"}

@@ -36,7 +36,7 @@ def test_export_then_import_into_an_empty_binder_gives_the_same_cards(run: Run, 
     init_binder(empty, git=False)
     result = run("import", "csv", str(tmp_path / "all.csv"), root=empty)
     assert result.exit_code == 0, result
-    assert "12 new, 0 updated, 0 unchanged, 0 skipped" in result.stderr
+    assert "13 new, 0 updated, 0 unchanged, 0 skipped" in result.stderr
     assert card_files(empty) == card_files(REPO)
     assert fields_of(run, empty) == fields_of(run, REPO)
 
@@ -185,7 +185,7 @@ def test_export_ics_events_times_and_stable_uids(run: Run, tmp_path: Path) -> No
     first = Calendar.from_ical(run("export", "ics", root=REPO).stdout)
     events = first.walk("VEVENT")
     scheduled = json.loads(run("list", "--all", "--json", root=REPO).stdout)
-    assert len(events) == len(scheduled) == 10
+    assert len(events) == len(scheduled) == 11
     by_uid = {str(e["UID"]): e for e in events}
     ivan = by_uid["ivan-ivanovich-ivanov@tickler"]
     assert ivan.decoded("DTSTART") == dt.datetime(2026, 11, 23, 15, 30)

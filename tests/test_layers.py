@@ -33,6 +33,7 @@ LAYERS = [
         "merge",
         "editor",
         "setup",
+        "sample_binder",
         "undo",
         "dedupe",
         "activity",

@@ -173,3 +173,54 @@ def test_wrapping_keeps_every_character_and_fits(text: str, width: int) -> None:
     assert "".join("".join(lines).split()) == "".join(text.split())  # nothing lost, nothing added
     for line in lines:  # only a single character wider than the line may stick out
         assert display_width(line) <= width or len(line) == 1
+
+
+# --------------------------------------------------------------------------- the reports
+
+REPORTS = ("pareto", "segments", "lapsed", "loyalty", "campaigns", "activity")
+CAMPAIGN = "winter-collection-for-the-most-faithful-customers"
+
+
+@pytest.fixture(scope="module")
+def shop(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The same long names, with purchases (one customer lapsed), a letter campaign, a loyalty
+    programme and a rep with a long name."""
+    root = tmp_path_factory.mktemp("narrow-shop") / "binder"
+    init_binder(root, git=False)
+    (root / "tickler.toml").write_text('[loyalty]\npoints_per = 100\nreward_at = 500\nreward = "a voucher"\n')
+    for n, (card_id, _, name, phone, company, _) in enumerate(DUE):
+        purchases = (
+            "- 2025-01-10 purchase 64000.00: order\n- 2025-03-02 purchase 58000.00: order\n"
+            if n == 0  # nothing since: lapsed
+            else f"- 2026-0{n + 2}-01 purchase {n * 12500}.00: order\n- 2026-09-20 purchase 4000.00: order\n"
+        )
+        log = f"# {name}\n\n## Log\n{purchases}- 2026-09-07 letter: {CAMPAIGN}\n- 2026-11-20 call: spoke\n"
+        extra = f'phone: "{phone}"\ncompany: "{company}"\nowner: maximilian.von.hohenzollern@firm.example'
+        write_card(root, "cards", card_id, card_text(name, None, extra, log))
+    return root
+
+
+@pytest.mark.parametrize("columns", WIDTHS)
+@pytest.mark.parametrize("report", REPORTS)
+def test_reports_fit_and_keep_every_name_whole(shop: Path, report: str, columns: int) -> None:
+    lines = shown(shop, columns, "report", report)
+    assert_fits(lines, columns)
+    screen = words("\n".join(lines))
+    squeezed = "".join(screen.split())  # (a word longer than the line is split across lines)
+    if report == "activity":
+        assert "maximilian.von.hohenzollern@firm.example" in squeezed
+        return
+    expected = DUE[:1] if report == "lapsed" else DUE[1:] if report == "pareto" else DUE
+    if report == "campaigns":
+        assert CAMPAIGN in squeezed
+    else:
+        for _, _, name, _, _, _ in expected:
+            assert words(name) in screen, (report, columns, name)
+    assert "…" not in screen  # only activity has columns that may be cut
+    table = any("NAME" in line or "CAMPAIGN" in line for line in lines)
+    if columns >= 160:
+        assert table, (report, lines)
+    if columns <= 40:
+        assert not table, (report, lines)  # stacked: a block per customer
+    if report == "lapsed":  # the reason is the report: whole, wrapped, whatever the width
+        assert "bought 0.00 in the last 12 months against 122,000.00 the year before (-100%)" in screen

@@ -106,9 +106,9 @@ def test_lapsed_and_buying_less_with_reasons(lapsing: Path, run: Run) -> None:
     assert found["irregular"]["reason"] == "no purchase for 53 days, more than twice their usual 10 days"
     assert (
         found["buying-less"]["reason"]
-        == "bought 300 in the last 12 months against 2000 the year before (-85%)"
+        == "bought 300.00 in the last 12 months against 2,000.00 the year before (-85%)"
     )
-    assert found["fewer"]["reason"] == "1 purchases in the last 12 months against 4 the year before"
+    assert found["fewer"]["reason"] == "1 purchase in the last 12 months against 4 the year before"
 
 
 def test_lapsed_schedule_files_personal_calls(lapsing: Path, run: Run) -> None:

@@ -58,3 +58,34 @@ def test_the_sample_shows_anna_her_day_and_hides_boris_card(run: Run) -> None:
     everyone = json.loads(run("today", "--all", "--json", root=REPO).stdout)
     assert {c["owner"] for c in mine} == {"anna"}
     assert "boris" in {c["owner"] for c in everyone}
+
+
+def test_the_package_carries_the_repository_sample_for_init_sample() -> None:
+    """The repository's sample binder is the source; tickler/sample/ is the copy an installed
+    tickler makes `init --sample` from. After editing the sample, copy its cards over:
+    cp cards/*.md days/*/*.md months/*/*.md tickler/sample/"""
+    from tickler.sample_binder import SAMPLE_DAY, sample_cards, sample_settings
+
+    binder = Binder(REPO)
+    repository = {f.id: f.card.text for f in binder.scan().cards}
+    assert dict(sample_cards()) == repository
+    assert SAMPLE_DAY.isoformat() == "2026-11-23"  # the day test_the_sample_binder_is_true_on... checks
+    ours = (REPO / "tickler.toml").read_text(encoding="utf-8").splitlines()
+    theirs = sample_settings().splitlines()
+    assert [line for line in ours if not line.startswith("autocommit")] == [
+        line for line in theirs if not line.startswith("autocommit")
+    ]
+    assert "autocommit = false" in ours[5] and "autocommit = true" in theirs[5]
+
+
+def test_the_package_data_holds_the_sample_and_the_forms() -> None:
+    """An installed wheel has no repository: what init and init --sample read is package data."""
+    import fnmatch
+    import tomllib
+
+    globs = tomllib.loads((REPO / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"][
+        "tickler"
+    ]
+    data = [p.relative_to(REPO / "tickler").as_posix() for p in (REPO / "tickler" / "sample").iterdir()]
+    data += [f"forms/{name}" for name in FORMS]
+    assert [name for name in data if not any(fnmatch.fnmatch(name, g) for g in globs)] == []

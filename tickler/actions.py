@@ -15,10 +15,29 @@ from .dates import Clock, Due
 from .errors import TicklerError
 
 
-def move(binder: Binder, ref: str, due: Due | None, *, clock: Clock, note: str | None = None) -> Change:
-    """Set (or, with None, drop) a card's follow-up and refile it; a note goes in the Log."""
+def keeping_time(due: Due | None, current: Due | None) -> Due | None:
+    """A date typed without a time of day keeps the card's own (an appointment at 15:30 moved to
+    Friday is on Friday at 15:30), as a card dragged to another divider does."""
+    if due is None or due.time is not None or current is None or current.time is None:
+        return due
+    return Due(due.date, current.time)
+
+
+def move(
+    binder: Binder,
+    ref: str,
+    due: Due | None,
+    *,
+    clock: Clock,
+    note: str | None = None,
+    keep_time: bool = True,
+) -> Change:
+    """Set (or, with None, drop) a card's follow-up and refile it; a note goes in the Log. A date
+    without a time keeps the card's time of day unless ``keep_time`` is False."""
     with binder.changing("tickler move") as tx:
         filed = binder.resolve(ref)
+        if keep_time:
+            due = keeping_time(due, filed.card.next)
         tx.message = f"tickler move: {filed.id} -> {due}" if due else f"tickler park: {filed.id}"
         card = filed.card
         if note is not None:
@@ -45,6 +64,7 @@ def log(
     A ``reward`` redeems its amount in loyalty points, never more than the card holds."""
     with binder.changing("tickler log") as tx:
         filed = binder.resolve(ref)
+        due = keeping_time(due, filed.card.next)
         tx.message = f"tickler log: {filed.id}" + (f" -> {due}" if due else "")
         entry_kind = kind or ("purchase" if amount is not None else filed.card.action or "note")
         if entry_kind.strip().lower() == "reward":
@@ -86,6 +106,7 @@ def no_answer(
             workdays = binder.settings.workday_calendar()
             day = workdays.on_or_after(clock.today + dt.timedelta(days=1))
             due = Due(day, card.next.time if card.next else None)
+        due = keeping_time(due, card.next)
         words = f"attempt {attempt}" + (f", {text.strip()}" if text and text.strip() else "")
         entry = format_entry(clock.today, "no-answer", words, time=clock.now)
         card = card.with_entry(entry)
@@ -154,10 +175,17 @@ def is_open_request(last_entry_kind: str | None) -> bool:
 
 
 def day_warnings(binder: Binder, due: Due | None, clock: Clock) -> list[str]:
-    """What a rep should hear about the day a card was just filed for: a day off or a public
-    holiday, or a day over capacity. The move is done as asked either way."""
-    if due is None or due.date < clock.today:
+    """What a rep should hear about the day a card was just filed for: a day in the past (a typo
+    of the month files a customer weeks late), a day off or a public holiday, or a day over
+    capacity. The move is done as asked either way."""
+    if due is None:
         return []
+    if due.date < clock.today:
+        ago = (clock.today - due.date).days
+        return [
+            f"{due.date.strftime('%a %d %b %Y')} was {ago} day{'s' if ago != 1 else ''} ago: "
+            "the card is filed as overdue"
+        ]
     from .query import Owners, due_entries
 
     warnings = []

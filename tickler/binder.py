@@ -427,6 +427,11 @@ class Binder:
         folder, card_id = self._resolve_location(ref)
         return self.load(folder, card_id)
 
+    def locate(self, ref: str) -> tuple[str, str]:
+        """(folder, id) of a card by id, unique id prefix, or path, without reading it: a card
+        broken by hand is found too (``edit`` opens it to be mended, ``show`` prints it)."""
+        return self._resolve_location(ref)
+
     def _resolve_location(self, ref: str) -> tuple[str, str]:
         if not ref.strip():
             raise TicklerError("an empty card name; give a card id, a prefix of one, or a path")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from . import progress
 from .binder import Binder, Filed
 from .card import format_entry
-from .dedupe import Contacts, Duplicate, contacts_of, probable_duplicates
+from .dedupe import Contacts, Duplicate, company_reader, contacts_of, probable_duplicates
 from .dossier import folders, list_files
 from .fsutil import atomic_move, atomic_write, is_temp_name
 from .layout import (
@@ -92,7 +92,7 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
                 problems.append(Problem("misfiled", rel, f"{why}, so it belongs in {target}/"))
 
     progress.stage("Checking cards", len(CARD_FOLDERS))
-    duplicates = probable_duplicates(contacts(), binder.settings.region)
+    duplicates = probable_duplicates(contacts(), binder.settings.region, company_reader(binder))
     on_disk = set(first_place) | broken
     problems += git_problems(binder, on_disk)
     for card_id, where in places.items():

@@ -1,15 +1,17 @@
 """One card per customer: probable duplicates (for ``check``) and ``merge``, one card from two.
 
 Two cards are probably one customer when they share an email (case ignored) or a phone number
-(the same number in E.164 form, read with the binder's ``region``; else the same digits). That is
-a warning for a person to look at, never a reason to change anything by itself.
+(the same number in E.164 form, read with the binder's ``region``; else the same digits), or
+when they bear the same name (the same words in any order, case, accents and ё/е folded) and no
+two different companies. That is a warning for a person to look at, never a reason to change
+anything by itself.
 """
 
 from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 
 from .binder import Binder, Filed
@@ -20,7 +22,17 @@ from .card.log import parse_entry
 from .dates import Clock
 from .dossier import move_files
 from .errors import TicklerError
-from .identity import e164_of, email_keys, items, new_items, phone_keys
+from .identity import (
+    RegionHint,
+    e164_of,
+    email_keys,
+    items,
+    locale_region,
+    new_items,
+    phone_keys,
+    region_hint,
+)
+from .names import fold
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 MERGED_LISTS = ("phone", "email")  # kept as lists when the two cards differ
@@ -36,30 +48,64 @@ class Duplicate:
         return f"{self.first} and {self.second} ({self.why})"
 
 
-Contacts = tuple[str, list[str], list[str]]  # a card's id, emails (folded) and phones (as cached)
+# A card's id, emails (folded), phones (as cached), name (``name_key``) and folder.
+Contacts = tuple[str, list[str], list[str], str, str]
+CompanyOf = Callable[[str, str], str | None]  # (folder, id) -> the card's company, folded
+_WORD = re.compile(r"[^\W_]+")
+
+
+def name_key(name: str) -> str:
+    """A name as duplicates compare it: its words folded (case, accents, ё/е) and sorted, so
+    that ``Пётр Сидоров``, ``петр  сидоров`` and ``Сидоров Пётр`` are one."""
+    return " ".join(sorted(_WORD.findall(fold(name))))
 
 
 def contacts_of(entry: Entry) -> Contacts | None:
-    """What ``probable_duplicates`` needs of an indexed card (None when it has neither)."""
+    """What ``probable_duplicates`` needs of an indexed card (None when it cannot be read)."""
     if entry.summary is None:
         return None
     emails = [line for line in entry.summary.search.split("\n") if "@" in line and _EMAIL.match(line)]
     phones = entry.summary.phones.split()
-    return (entry.id, emails, phones) if emails or phones else None
+    return (entry.id, emails, phones, name_key_of(entry), entry.folder)
 
 
-def probable_duplicates(cards: Iterable[Contacts], region: str | None) -> list[Duplicate]:
-    """Pairs of cards that share an email or a phone number, from the index (no card is read).
+def company_reader(binder: Binder) -> CompanyOf:
+    """The ``company_of`` of ``probable_duplicates`` for a binder: reads the card (only cards
+    whose names are taken twice are asked); an unreadable one has no company to differ."""
+
+    def company_of(folder: str, card_id: str) -> str | None:
+        try:
+            company = binder.load(folder, card_id).card.values("company")
+        except TicklerError:
+            return None
+        return " ".join(fold(", ".join(company)).split()) or None
+
+    return company_of
+
+
+def probable_duplicates(
+    cards: Iterable[Contacts], region: str | None, company_of: CompanyOf | None = None
+) -> list[Duplicate]:
+    """Pairs of cards that share an email or a phone number, or a name with no two different
+    companies (``company_of`` tells a card's; without it companies are not compared), from the
+    index (no card is read but those whose names are taken twice, for their company).
 
     Phones are first grouped by their last seven digits, so the E.164 reading (the costly part)
     is only done where two cards could have the same number. The cards are gone through once and
-    not kept: only the first card of each email and phone tail is remembered, and the groups of
-    the few that share one (a binder of 100,000 cards holds a dictionary entry per address)."""
+    not kept: only the first card of each email, phone tail and name is remembered, and the
+    groups of the few that share one (a binder of 100,000 cards holds a dictionary entry per
+    address and name)."""
     first_email: dict[str, str] = {}
     by_email: dict[str, set[str]] = {}  # only the emails more than one card has
     first_tail: dict[str, tuple[str, str]] = {}
     by_tail: dict[str, list[tuple[str, str]]] = {}  # only the tails more than one card has
-    for card_id, emails, phones in cards:
+    first_name: dict[str, tuple[str, str]] = {}
+    by_name: dict[str, list[tuple[str, str]]] = {}  # only the names more than one card has
+    for card_id, emails, phones, name, folder in cards:
+        if name:
+            seen_name = first_name.setdefault(name, (card_id, folder))
+            if seen_name[0] != card_id:
+                by_name.setdefault(name, [seen_name]).append((card_id, folder))
         for email in emails:
             first = first_email.setdefault(email, card_id)
             if first != card_id:
@@ -83,7 +129,52 @@ def probable_duplicates(cards: Iterable[Contacts], region: str | None) -> list[D
         for number, ids in sorted(by_number.items()):
             for pair in itertools.combinations(sorted(ids), 2):
                 found.setdefault(pair, f"same phone {number}")
+    for sharing_name in by_name.values():
+        companies = {
+            card_id: company_of(folder, card_id) if company_of else None for card_id, folder in sharing_name
+        }
+        for a, b in itertools.combinations(sorted(companies), 2):
+            if companies[a] is None or companies[b] is None or companies[a] == companies[b]:
+                both = companies[a] is not None and companies[b] is not None
+                found.setdefault((a, b), "same name and company" if both else "same name")
     return [Duplicate(a, b, why) for (a, b), why in sorted(found.items())]
+
+
+def namesakes(binder: Binder, name: str, company: str | None = None) -> list[Filed]:
+    """The cards already in the binder for a customer called ``name`` (as ``name_key`` compares
+    names) whose company is ``company`` or none, or any company when ``company`` is None: what
+    ``new`` names before it makes a second card for one customer."""
+    wanted = name_key(name)
+    if not wanted:
+        return []
+    mine = " ".join(fold(company).split()) if company else None
+    found = []
+    for entry in binder.index():
+        if entry.summary is None or name_key_of(entry) != wanted:
+            continue
+        try:
+            filed = binder.load(entry.folder, entry.id)
+        except TicklerError:
+            continue
+        theirs = " ".join(fold(", ".join(filed.card.values("company"))).split())
+        if mine is None or not theirs or theirs == mine:
+            found.append(filed)
+    return found
+
+
+def name_key_of(entry: Entry) -> str:
+    """``name_key`` of an indexed card, from its folded name in the index (the first line of its
+    search text)."""
+    assert entry.summary is not None
+    return " ".join(sorted(_WORD.findall(entry.summary.search.split("\n", 1)[0])))
+
+
+def binder_region_hint(binder: Binder, environ: Mapping[str, str]) -> RegionHint | None:
+    """``identity.region_hint`` for the binder's phones (from the index), the locale of
+    ``environ`` breaking a tie: the ``region`` that ``check`` proposes."""
+    phones = [p for entry in binder.index() if entry.summary for p in entry.summary.phones.split()]
+    prefer = locale_region(environ)
+    return region_hint(phones, binder.settings.region, prefer[0] if prefer else None)
 
 
 # --------------------------------------------------------------------------- merge
@@ -182,6 +273,7 @@ def _log_lines(card: Card) -> tuple[list[str], list[str]]:
 
 
 def _notes(card: Card) -> str:
-    """OTHER's notes, and any line of its Log section that is not an entry (never dropped)."""
+    """OTHER's notes (without the forms' guidance, see ``Card.notes``), and any line of its Log
+    section that is not an entry (never dropped)."""
     stray = "\n".join(_log_lines(card)[1])
     return "\n".join(part for part in (card.notes, stray) if part)

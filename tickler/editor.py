@@ -15,10 +15,37 @@ from .errors import CardError, TicklerError
 
 @dataclass(frozen=True)
 class EditResult:
-    before: Filed
+    before: Filed | None  # None: the card could not be read before the edit (``broken`` says why)
     after: Filed | None  # None: the saved card is malformed and was left as written
     changes: list[str]
     problem: CardError | None = None
+    broken: CardError | None = None  # why the card could not be read when it was opened
+
+
+@dataclass(frozen=True)
+class Opened:
+    """A card file about to be edited: where it is, the card (None when it cannot be read, and
+    ``broken`` says why: edit opens it as it is, to be mended) and its bytes before the edit."""
+
+    folder: str
+    id: str
+    before: Filed | None
+    broken: CardError | None
+    was: bytes
+
+
+def open_card(binder: Binder, ref: str) -> Opened:
+    """The card ``ref`` names, found by its file (id, prefix or path) so that a card broken by
+    hand can be opened too. A file that is no text file (a link, a folder) is refused."""
+    from .fsutil import read_plain
+
+    folder, card_id = binder.locate(ref)
+    path = binder.path_of(folder, card_id)
+    was = read_plain(path, binder.rel(path))  # (refuses a link, a folder, a pipe)
+    try:
+        return Opened(folder, card_id, binder.load(folder, card_id), None, was)
+    except CardError as exc:
+        return Opened(folder, card_id, None, exc, was)
 
 
 def editor_command() -> list[str]:
@@ -38,9 +65,12 @@ def editor_command() -> list[str]:
     raise TicklerError("no editor: set VISUAL or EDITOR, e.g. export EDITOR=nano")
 
 
-def edit(binder: Binder, ref: str, clock: Clock) -> EditResult:
-    before = binder.resolve(ref)
-    path = binder.path_of(before.folder, before.id)
+def edit(binder: Binder, ref: str | Opened, clock: Clock) -> EditResult:
+    """Open the card in the editor; then, when it reads, refile it (one commit of the edit) and
+    say what changed. A card broken before is opened as it is: the result says whether it reads
+    now (``broken`` is why it did not)."""
+    opened = ref if isinstance(ref, Opened) else open_card(binder, ref)
+    path = binder.path_of(opened.folder, opened.id)
     command = [*editor_command(), str(path)]
     try:
         done = subprocess.run(command, check=False)
@@ -50,14 +80,18 @@ def edit(binder: Binder, ref: str, clock: Clock) -> EditResult:
         raise TicklerError(
             f"the editor '{command[0]}' exited with code {done.returncode}; card left as saved"
         )
-    with binder.changing(f"tickler edit: {before.id}"):
+    before = opened.before
+    with binder.changing(f"tickler edit: {opened.id}"):
         try:
-            edited = binder.load(before.folder, before.id)
+            edited = binder.load(opened.folder, opened.id)
         except CardError as exc:
-            return EditResult(before, None, [], exc)
-        if edited.card.text != before.card.text:  # the editor's change is this command's own
-            binder.touch(path, was=before.card.text.encode("utf-8"))
+            return EditResult(before, None, [], exc, opened.broken)
+        if before is None or edited.card.text != before.card.text:  # the editor's change is this command's
+            binder.touch(path, was=opened.was)
         after = binder.save(edited, edited.card, clock.today)
+    if before is None:
+        moved = [f"refiled {opened.folder}/ -> {after.folder}/"] if after.folder != opened.folder else []
+        return EditResult(None, after, ["the card reads now", *moved], None, opened.broken)
     return EditResult(before, after, describe_changes(before, after))
 
 

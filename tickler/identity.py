@@ -9,8 +9,8 @@ phonenumbers package does the reading; it is imported only when a phone is compa
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from .names import fold
 
@@ -132,3 +132,93 @@ def matches_identity(first: Card, second: Card) -> bool:
         elif fold(str(a)) != fold(str(b)):
             return False
     return True
+
+
+# --------------------------------------------------------------------------- the binder's country
+
+SAMPLED = 500  # national numbers looked at for a region hint: enough to tell, quick on any binder
+
+
+class RegionHint(NamedTuple):
+    """The country whose national numbers most of a binder's phones are (``check`` proposes it as
+    ``region``): how many of the phones looked at read as its numbers, and how many there were."""
+
+    region: str
+    national: int
+    phones: int
+    calling_code: int  # 7 for RU: the +7 the national numbers stand for
+
+
+def locale_region(environ: Mapping[str, str]) -> tuple[str, str] | None:
+    """The country a locale names (``ru_RU.UTF-8`` -> ``RU``), from ``LC_ALL``, ``LC_TELEPHONE``
+    or ``LANG`` as the C library looks for the telephone category; with the variable as set
+    (``LANG=ru_RU.UTF-8``). None for ``C``, ``POSIX`` or a language without a country."""
+    for var in ("LC_ALL", "LC_TELEPHONE", "LANG"):
+        value = environ.get(var, "").strip()
+        if not value:
+            continue
+        match = _LOCALE.match(value)
+        return (match[1].upper(), f"{var}={value}") if match else None
+    return None
+
+
+_LOCALE = re.compile(r"^[A-Za-z]{2,3}_([A-Za-z]{2})(?:[.@]|$)")
+
+
+def known_region(code: str) -> str | None:
+    """``code`` as a region phonenumbers knows (``ru`` -> ``RU``), or None."""
+    import phonenumbers
+
+    code = code.strip().upper()
+    return code if code in phonenumbers.SUPPORTED_REGIONS else None
+
+
+def region_hint(phones: Iterable[str], current: str | None, prefer: str | None = None) -> RegionHint | None:
+    """The country to read the binder's phones with, when most of ``phones`` (digits, after a
+    ``+`` when written with one, as the index keeps them) are national numbers of one country
+    that ``current`` does not already name: numbers written with that country's trunk prefix
+    (8 in Russia, 0 in Germany) that are valid there. A tie goes to the country of the binder's
+    international numbers, then to ``prefer`` (the locale's); one left unbroken gives no hint."""
+    every = [p for p in phones if len(p.lstrip("+")) >= 6]
+    national = [p for p in every if not p.startswith("+")][:SAMPLED]
+    international = [p for p in every if p.startswith("+")][:SAMPLED]
+    if not national:
+        return None
+    import phonenumbers
+    from phonenumbers import PhoneMetadata
+
+    counts: dict[str, int] = {}
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        meta = PhoneMetadata.metadata_for_region(region)
+        prefix = meta.national_prefix if meta is not None else None
+        if not prefix:
+            continue  # (numbers there are written without a trunk prefix: no telling them apart)
+        valid = sum(
+            1
+            for digits in national
+            if digits.startswith(prefix)
+            and phonenumbers.is_valid_number_for_region(phonenumbers.parse(digits, region), region)
+        )
+        if valid:
+            counts[region] = valid
+    abroad: dict[str, int] = {}
+    for digits in international:
+        try:
+            found = phonenumbers.region_code_for_number(phonenumbers.parse(digits))
+        except phonenumbers.NumberParseException:
+            continue
+        if found:
+            abroad[found] = abroad.get(found, 0) + 1
+
+    def rank(region: str) -> tuple[int, int, bool]:
+        return (-counts[region], -abroad.get(region, 0), region != prefer)
+
+    ranked = sorted(counts, key=lambda r: (rank(r), r))
+    if not ranked or (len(ranked) > 1 and rank(ranked[0]) == rank(ranked[1])):
+        return None
+    best, looked = ranked[0], len(national) + len(international)
+    if best == current or counts[best] * 2 <= looked:
+        return None  # the region named already, or not most of the phones
+    if current is not None and counts.get(current, 0) * 2 > len(national):
+        return None  # the region set reads most of the national numbers already
+    return RegionHint(best, counts[best], looked, phonenumbers.country_code_for_region(best))

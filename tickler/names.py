@@ -40,3 +40,33 @@ def id_key(card_id: str) -> str:
     import unicodedata
 
     return unicodedata.normalize("NFC", card_id).casefold()
+
+
+# The endings of a Russian (and Azerbaijani, Tatar...) patronymic: Иванович, Ильич, Ивановна,
+# Ильинична; the Turkic оглы and кызы, written as a word of their own or after a hyphen.
+_PATRONYMIC = ("ич", "вна", "ична", "оглы", "кызы")
+_TURKIC = ("оглы", "кызы")
+
+
+def is_patronymic(word: str) -> bool:
+    """Whether a word of a name, in Cyrillic, ends as a patronymic does."""
+    return word.lower().endswith(_PATRONYMIC)
+
+
+def first_and_last(name: str) -> tuple[str, str | None]:
+    """A person's first name and surname as a letter addresses them: ``Ivan Ivanovich Ivanov``
+    gives (Ivan, Ivanov). A Russian full name written surname first, its patronymic last
+    (``Смирнова Ольга Ивановна``, ``Алиев Рашид Гейдар оглы``), gives (Ольга, Смирнова); a first
+    name and patronymic alone (``Ольга Ивановна``) give no surname. A Western order whose surname
+    happens to end like a patronymic (``Иван Петрович Абрамович``) stays as written."""
+    words = name.split()
+    if not words:
+        return "", None
+    tail = 2 if len(words) >= 3 and words[-1].lower() in _TURKIC else 1  # Гейдар оглы
+    head = words[: len(words) - tail]
+    if is_patronymic(words[-1]):
+        if len(head) == 1:
+            return head[0], None
+        if len(head) == 2 and not is_patronymic(head[1]):
+            return head[1], head[0]
+    return words[0], (words[-1] if len(words) > 1 else None)

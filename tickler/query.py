@@ -9,9 +9,10 @@ from typing import NamedTuple, TypeVar
 
 from .binder import Binder, Filed, Scan
 from .cache import Entry
+from .card.log import waiting_since
 from .config import current_user, owner_matches
 from .dates import Clock, Due, add_months, parse_birthday
-from .errors import DateError, TicklerError
+from .errors import CardError, DateError, TicklerError
 from .layout import CARD_FOLDERS, CARD_SUFFIX, folders_for_range, is_card_name, today_folders
 from .names import fold
 from .summary import Row, last_kind, row_of
@@ -174,6 +175,32 @@ def matching_line(text: str, words: list[str]) -> str:
     return best
 
 
+class Unreadable(NamedTuple):
+    """A card file that cannot be read as a card: where it is, its text when it is text at all,
+    and why."""
+
+    rel: str
+    text: str | None
+    error: TicklerError
+
+
+def card_or_unreadable(binder: Binder, ref: str) -> Filed | Unreadable:
+    """The card ``ref`` names, or, when its file is there but cannot be read as a card (broken
+    by hand: a stray colon in the front matter), the file's text as it is and the error."""
+    folder, card_id = binder.locate(ref)
+    try:
+        return binder.load(folder, card_id)
+    except CardError as exc:
+        from .fsutil import read_card_text
+
+        rel = binder.rel(binder.path_of(folder, card_id))
+        try:
+            text: str | None = read_card_text(binder.path_of(folder, card_id), rel)
+        except (CardError, OSError):
+            text = None  # not text (a link, a folder, not UTF-8): the error says which
+        return Unreadable(rel, text, exc)
+
+
 class Birthday(NamedTuple):
     id: str
     folder: str
@@ -280,13 +307,15 @@ class Day:
     """Today's divider as the index tells it: the due cards (each with its table row), how many
     more are other reps', and the birthdays coming up; the due cards read in full when asked."""
 
-    __slots__ = ("birthdays", "cards", "due", "others", "problems")
+    __slots__ = ("birthdays", "cards", "due", "others", "problems", "waiting")
 
     def __init__(
         self, due: list[Entry], others: int, birthdays: list[Birthday], problems: list[TicklerError]
     ):
         self.due, self.others, self.birthdays, self.problems = due, others, birthdays, problems
         self.cards: list[Filed] = []
+        # By due card: the date a card rolled forward to today was first due (else None).
+        self.waiting: list[dt.date | None] = []
 
     @property
     def listed(self) -> list[Listed]:
@@ -332,6 +361,8 @@ def today_divider(
     if full:
         scan = loaded(binder, mine)
         day.cards, day.problems = scan.cards, problems + scan.problems
+    else:
+        day.waiting = [_waiting(binder, entry, today) for entry in mine]
     return day
 
 
@@ -342,6 +373,18 @@ def today_view(binder: Binder, clock: Clock, owners: Owners, *, full: bool = Fal
     ahead = None if full else binder.settings.birthday_days
     until = (clock.moment + binder.settings.reply_within).date()
     return today_divider(binder, clock.today, owners, birthdays_ahead=ahead, full=full, requests_until=until)
+
+
+def _waiting(binder: Binder, entry: Entry, today: dt.date) -> dt.date | None:
+    """For a card due today, the date it was first due when roll brought it here (its Log
+    ends in ``rolled`` entries); the card is read for it (the few due today, read fresh)."""
+    if entry_due(entry).date != today or is_request(entry):
+        return None
+    try:
+        card = binder.load(entry.folder, entry.id).card
+    except TicklerError:
+        return None  # (changed since the index saw it: the listing reports it next time)
+    return waiting_since(card.log()[0])
 
 
 class Listing:

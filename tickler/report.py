@@ -182,14 +182,16 @@ def lapsed(found: Iterable[Customer], today: dt.date, settings: Settings) -> lis
         if earlier > 0 and recent < earlier / 2:
             drop = round(100 * (1 - recent / earlier))
             reasons.append(
-                f"bought {recent} in the last 12 months against {earlier} the year before (-{drop}%)"
+                f"bought {recent:,.2f} in the last 12 months "
+                f"against {earlier:,.2f} the year before (-{drop}%)"
             )
         else:
             recent_n = customer.count(recent_start, today)
             earlier_n = customer.count(earlier_start, recent_start - dt.timedelta(days=1))
             if earlier_n >= 2 and recent_n < earlier_n / 2:
                 reasons.append(
-                    f"{recent_n} purchases in the last 12 months against {earlier_n} the year before"
+                    f"{recent_n} purchase{'s' if recent_n != 1 else ''} in the last 12 months "
+                    f"against {earlier_n} the year before"
                 )
         if reasons:
             out.append(Lapsed(customer, tuple(reasons)))

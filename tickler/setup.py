@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -39,8 +40,28 @@ def lfs_attributes() -> list[str]:
     return [f"{FILES}/**/*.{any_case(ext)} filter=lfs diff=lfs merge=lfs -text" for ext in LFS_TYPES]
 
 
-def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
-    """Create what is missing of a binder at ``path``; never overwrites a file.
+_REGION_LINE = re.compile(r'^(?:# ?)?region = "[^"]*"( *)(#.*)?$', re.MULTILINE)
+
+
+def with_region(settings: str, region: str, comment: str | None = None) -> str:
+    """Settings text with ``region = "RU"`` set: in place of its (commented) ``region`` line,
+    keeping the comment after it (or putting ``comment`` there), else added at the end."""
+    line = f'region = "{region}"'
+    match = _REGION_LINE.search(settings)
+    if match is None:
+        return settings + ("" if settings.endswith("\n") or not settings else "\n") + line + "\n"
+    note = f"# {comment}" if comment else match[2]
+    if note:  # (the comment in its column)
+        column = match.start(2) - match.start(0) if match[2] else 28
+        line = line.ljust(column - 1) + " " + note
+    return settings[: match.start()] + line + settings[match.end() :]
+
+
+def init_binder(
+    path: Path, *, git: bool = True, settings_text: str | None = None
+) -> tuple[list[str], list[str]]:
+    """Create what is missing of a binder at ``path``; never overwrites a file. ``settings_text``
+    is the ``tickler.toml`` to write when there is none (default: every key at its default).
 
     Returns the paths created and notes for the user (e.g. why no git repository was made)."""
     root = path.expanduser()
@@ -59,7 +80,7 @@ def init_binder(path: Path, *, git: bool = True) -> tuple[list[str], list[str]]:
             if folder != TEMPLATES and not any(target.iterdir()):
                 keep.touch()
         files = {
-            SETTINGS_FILE: DEFAULT_SETTINGS_TEXT,
+            SETTINGS_FILE: DEFAULT_SETTINGS_TEXT if settings_text is None else settings_text,
             ".gitignore": GITIGNORE,
             ".gitattributes": GITATTRIBUTES,
             **{f"{TEMPLATES}/{name}": form_text(name) for name in FORMS},

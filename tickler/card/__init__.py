@@ -27,6 +27,11 @@ from .reader import body_start, key_lines, read_front_matter
 __all__ = ["Card", "LogEntry", "format_entry", "parse_birthday"]
 
 _CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # in a value, after YAML escapes
+# Guidance for whoever fills a card in: HTML comments (as the forms now write it), and the line
+# the default form held before, still in many cards. Neither is what anyone knows of a customer,
+# so neither is read as notes (a vCard's NOTE, the printed sheet, a merge).
+_COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
+OLD_PLACEHOLDER = "Notes, offers, calculations: free Markdown."
 
 
 @dataclass(frozen=True)
@@ -154,7 +159,7 @@ class Card:
         lines = text.splitlines()
         if lines and lines[0].startswith("# "):
             lines = lines[1:]
-        return "\n".join(lines).strip()
+        return _without_guidance("\n".join(lines)).strip()
 
     @property
     def newline(self) -> str:
@@ -216,6 +221,26 @@ class Card:
         if self.next is not None:
             out["next"] = self.next.iso()
         return out
+
+
+def _without_guidance(text: str) -> str:
+    """Notes without the forms' guidance (comments, the old placeholder line): a line that held
+    only guidance goes, and the blank lines around it close up."""
+    if "<!--" not in text and OLD_PLACEHOLDER not in text:
+        return text
+    marked = _COMMENT.sub("\x00", text)
+    out: list[str] = []
+    dropped = False
+    for line in marked.splitlines():
+        if line.strip() == OLD_PLACEHOLDER or ("\x00" in line and not line.replace("\x00", "").strip()):
+            dropped = True
+            continue
+        line = line.replace("\x00", "")
+        if not line.strip() and dropped and (not out or not out[-1].strip()):
+            continue  # (a blank line after a dropped one, where one blank is there already)
+        dropped = dropped and not line.strip()
+        out.append(line)
+    return "\n".join(out)
 
 
 def _shown(value: Any) -> str:

@@ -65,6 +65,29 @@ def unanswered_in_a_row(entries: list[LogEntry]) -> int:
     return count
 
 
+_ROLLED_FROM = re.compile(r"^from (\d{4}-\d{2}-\d{2})\b")
+
+
+def waiting_since(entries: list[LogEntry]) -> dt.date | None:
+    """The date a card was first due when the latest entries of its Log are ``rolled`` ones
+    (``rolled: from 2026-11-10``, roll after roll): the customer has been waiting since then.
+    None when anything else was written after the rolls (a call, a move), or there are none."""
+    since: dt.date | None = None
+    for entry in sorted(entries, key=lambda e: (e.sort_key, e.line), reverse=True):
+        if entry.kind == "balanced":
+            continue  # (balance moved it on for room, the customer still waits)
+        if entry.kind != "rolled":
+            break
+        match = _ROLLED_FROM.match(entry.text)
+        if match is None:
+            break
+        try:
+            since = dt.date.fromisoformat(match[1])
+        except ValueError:
+            break
+    return since
+
+
 def format_entry(
     day: dt.date, kind: str, text: str, *, time: dt.time | None = None, amount: str | None = None
 ) -> str:

@@ -44,33 +44,57 @@ def new(
     ] = None,
     edit_: Annotated[bool, typer.Option("--edit", help="Open the new card in your editor.")] = False,
 ) -> None:
-    """Create a card from a template and print its id."""
+    """Create a card from a template and print its id.
+
+    When the binder holds a card with the same name already (case, accents and ё/е aside) and no
+    other company, the card is made all the same and a warning names the one there; so does a
+    --next in the past or onto a full day.
+    """
+    from ..dedupe import namesakes
     from ..forms import new_card
 
     binder, now = open_binder(ctx), clock()
     due = when(next_, now, "--next") if next_ else None
     values = pairs(set_, "--set", "KEY=VALUE, e.g. --set company='Romashka LLC'")
     owner = owner_of_new_cards(binder.settings)
+    existing = namesakes(binder, name, values.get("company"))
     filed = new_card(binder, name, due=due, today=now.today, template=template, values=values, owner=owner)
     typer.echo(filed.id)
     typer.echo(f"created {filed.rel}", err=True)
+    if existing:
+        there = ", ".join(f"{f.id} ({f.rel})" for f in existing)
+        warn(
+            f"the binder already has a card for {filed.card.name}: {there}; if it is the same "
+            f"customer, 'tickler merge {existing[0].id} {filed.id}' makes one card of the two"
+        )
+    report_problems(actions.day_warnings(binder, filed.card.next, now))
     if edit_:
         _edit(binder, filed.rel, now)
 
 
 @room.command()
 def edit(ctx: typer.Context, card: CardArg) -> None:
-    """Open a card in $VISUAL or $EDITOR, then refile it and say what changed."""
+    """Open a card in $VISUAL or $EDITOR, then refile it and say what changed.
+
+    A card broken by hand (one that listings warn about) is opened as its file stands, by id or
+    path; afterwards edit says whether it reads now.
+    """
     _edit(open_binder(ctx), card, clock())
 
 
 def _edit(binder: "Binder", ref: str, now: "Clock") -> None:
     from ..editor import edit as edit_card
+    from ..editor import open_card
 
-    result = edit_card(binder, ref, now)
+    opened = open_card(binder, ref)
+    if opened.broken is not None:
+        warn(f"{opened.broken}; opening the file as it is, to be mended")
+    result = edit_card(binder, opened, now)
     if result.after is None:
+        still = "still cannot be read" if result.broken is not None else "cannot be read"
         warn(
-            f"{result.problem}; the card is left as you saved it and not refiled (fix it and run edit again)"
+            f"{result.problem}; the card {still}: it is left as you saved it and not refiled "
+            f"(fix it with 'tickler edit {binder.rel(binder.path_of(opened.folder, opened.id))}')"
         )
         return
     if not result.changes:
@@ -177,10 +201,18 @@ def move(
     note: Annotated[
         str | None, typer.Option("--note", metavar="TEXT", help="Why it moved; goes in the Log.")
     ] = None,
+    no_time: Annotated[
+        bool,
+        typer.Option("--no-time", help="Drop the card's time of day (a date alone keeps it otherwise)."),
+    ] = False,
 ) -> None:
-    """Reschedule a card and file it under its new date."""
+    """Reschedule a card and file it under its new date.
+
+    A date without a time keeps the card's time of day (an appointment stays at its hour). A date
+    in the past is done as asked, with a warning saying how many days ago it was.
+    """
     binder, now = open_binder(ctx), clock()
-    change = actions.move(binder, card, when(when_, now), clock=now, note=note)
+    change = actions.move(binder, card, when(when_, now), clock=now, note=note, keep_time=not no_time)
     echo_change(change)
     report_problems(actions.day_warnings(binder, change.new_next, now))
 
@@ -188,7 +220,13 @@ def move(
 @room.command()
 def park(ctx: typer.Context, card: CardArg) -> None:
     """Drop a card's follow-up date: it goes to the cards/ index."""
-    echo_change(actions.move(open_binder(ctx), card, None, clock=clock()))
+    change = actions.move(open_binder(ctx), card, None, clock=clock())
+    if change.old_next is not None:
+        echo_change(change)
+    elif change.old_folder == change.new_folder:
+        typer.echo(f"{change.id}: already parked (no follow-up date, in {change.new_folder}/)")
+    else:  # no date, but lying in a divider: now where the filing rule says
+        typer.echo(f"{change.id}: no follow-up date; refiled {change.old_folder}/ -> {change.new_folder}/")
 
 
 @room.command()

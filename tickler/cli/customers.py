@@ -161,9 +161,13 @@ def report_lapsed(
         typer.echo("no customer has stopped buying or buys clearly less", err=True)
         return
     echo_lines(reports.lapsed(lapsed, style()))
-    typer.echo(
-        f"{len(lapsed)} customers; 'tickler report lapsed --schedule WHEN' files them for a call", err=True
+    from ..render import Style, fitted_lines
+
+    what = "them" if len(lapsed) != 1 else "the customer"
+    line = (
+        f"{plural(len(lapsed), 'customer')}; 'tickler report lapsed --schedule WHEN' files {what} for a call"
     )
+    echo_lines(fitted_lines([line], Style.for_stream(sys.stderr)), err=True)
 
 
 @report_app.command("segments")

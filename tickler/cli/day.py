@@ -40,7 +40,14 @@ def today(
         return
     shown = style()
     lines = view.day(
-        day.listed, now.today, binder.settings.capacity, shown, now.moment, first_calls=day.first_calls
+        day.listed,
+        now.today,
+        binder.settings.capacity,
+        shown,
+        now.moment,
+        first_calls=day.first_calls,
+        unreadable=len(day.problems),
+        waiting=day.waiting,
     )
     if day.others:
         lines += view.note(f"({day.others} more due for other reps: tickler today --all)", shown)
@@ -103,8 +110,12 @@ def list_(
 @room.command()
 def find(
     ctx: typer.Context,
-    query_: Annotated[
-        str, typer.Argument(metavar="QUERY", help="Part of a name, company, email, phone number or tag.")
+    words: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="QUERY...",
+            help="Part of a name, company, email, phone number or tag; several words need no quotes.",
+        ),
     ],
     text: Annotated[
         bool, typer.Option("--text", help="Also search the notes and the Log: every word, in any order.")
@@ -117,6 +128,7 @@ def find(
     hold it; with region set in tickler.toml, the national and international forms are one.
     --text searches the whole card, notes and Log too, and shows the line that matched.
     """
+    query_ = " ".join(words)  # (find --text winter coat, as one types it)
     binder, now = open_binder(ctx), clock()
     found = query.find_text(binder, query_) if text else query.find(binder, query_, full=json_)
     report_problems(found.problems)
@@ -138,26 +150,45 @@ def show(ctx: typer.Context, card: CardArg, json_: JsonOption = False) -> None:
     """Print a card, then its dossier: the files in files/ID/ and the last messages' subjects.
 
     With --json, the card with "files": every file of its dossier, relative to the binder.
+    A card that cannot be read (broken by hand) is printed as its file stands, then the error
+    on standard error, and the exit code is 1 ('tickler edit CARD' opens it to be mended).
     """
+    from ..card.log import waiting_since
     from ..dossier import contents
+    from ..errors import CardError
     from ..render import dossier as dossier_view
 
     binder, now = open_binder(ctx), clock()
-    filed = binder.resolve(card)
+    filed = query.card_or_unreadable(binder, card)
+    shown = style()
+    if isinstance(filed, query.Unreadable):
+        if filed.text is not None and not json_:
+            typer.echo(shown.paint(f"{filed.rel} · cannot be read as a card", "31"))
+            _echo_text(filed.text)
+        error = filed.error
+        mend = f"{error.message}; mend it with 'tickler edit {filed.rel}'"
+        raise CardError(mend, path=error.path, line=error.line)
     dossier = contents(binder, filed)
     if json_:
         dump_json(shown_json(filed, [f.rel for f in dossier.files], now.today))
         return
     due = filed.card.next
     status = "no follow-up" if due is None else f"next {due}{view.relative(due, now.today)}"
-    shown = style()
+    since = waiting_since(filed.card.log()[0]) if due is not None and due.date <= now.today else None
+    if due is not None and since is not None and since < due.date:  # (roll brought it forward)
+        waited = (now.today - since).days
+        status += f" · waiting since {since} ({waited} day{'s' if waited != 1 else ''}, rolled forward)"
     typer.echo(shown.paint(f"{filed.rel} · {status}", "2"))
-    text = filed.card.text
-    if sys.stdout.isatty():  # (through a pipe the card comes byte for byte)
+    _echo_text(filed.card.text)
+    extra = dossier_view.lines(dossier, filed.id, shown)
+    if extra:
+        echo_lines(["", *extra])
+
+
+def _echo_text(text: str) -> None:
+    """A card's text: through a pipe byte for byte, on a terminal with control characters shown."""
+    if sys.stdout.isatty():
         from ..render import printable_lines
 
         text = printable_lines(text)
     typer.echo(text, nl=not text.endswith("\n"))
-    extra = dossier_view.lines(dossier, filed.id, shown)
-    if extra:
-        echo_lines(["", *extra])

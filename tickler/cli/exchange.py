@@ -329,7 +329,7 @@ def letters(
     lacking = len(results) - written
     typer.echo(
         f"wrote {plural(written, 'letter')} to {out}"
-        + (f"; {lacking} cards lack a field" if lacking else ""),
+        + (f"; {plural(lacking, 'card')} {'lacks' if lacking == 1 else 'lack'} a field" if lacking else ""),
         err=True,
     )
 

@@ -14,6 +14,7 @@ from pathlib import Path
 from ..binder import Binder, Filed
 from ..dates import Clock
 from ..errors import TicklerError
+from ..names import first_and_last
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,11 @@ def values_for(filed: Filed) -> dict[str, str]:
         if value in (None, "", []):
             continue
         out[str(key)] = ", ".join(map(str, value)) if isinstance(value, list) else str(value)
-    words = card.name.split()
+    first, last = first_and_last(card.name)
     out["name"] = card.name
-    out["first_name"] = words[0]
-    if len(words) > 1:
-        out["last_name"] = words[-1]
+    out.setdefault("first_name", first)  # first_name and last_name on the card win
+    if last is not None:
+        out.setdefault("last_name", last)
     out["id"] = filed.id
     return out
 

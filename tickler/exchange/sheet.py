@@ -78,7 +78,7 @@ def _block(filed: Filed, today: dt.date, last_entries: int, dossier: Dossier | N
         f"{' ' + escape(str(e.amount)) if e.amount is not None else ''}: {escape(e.text)}</li>"
         for e in recent
     )
-    notes = _notes(card.body)
+    notes = card.notes  # (without the forms' guidance)
     return (
         f'<section class="card"><h1>{escape(card.name)}</h1>'
         f'<p class="when">{escape(card.action or "call")}: {escape(when)}{late}</p>'
@@ -108,19 +108,6 @@ def _dossier(card_id: str, dossier: Dossier) -> str:
     return (f'<h2>Dossier: {escape(base)}</h2><ul class="files">{"".join(items)}</ul>' if items else "") + (
         f'<h2>Last messages</h2><ul class="log">{"".join(messages)}</ul>' if messages else ""
     )
-
-
-def _notes(body: str) -> str:
-    """The card's free text without its title line and Log section."""
-    lines = body.splitlines()
-    if lines and lines[0].startswith("# "):
-        lines = lines[1:]
-    kept = []
-    for line in lines:
-        if line.strip().lower().lstrip("#").strip() == "log" and line.lstrip().startswith("#"):
-            break
-        kept.append(line)
-    return "\n".join(kept).strip()
 
 
 # The divider sheets: the number or the month's name as large as the page holds it. Sizes are for

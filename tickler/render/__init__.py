@@ -263,6 +263,98 @@ def _table(
     return lines
 
 
+def fitted_table(
+    rows: Sequence[Sequence[str]],
+    style: Style,
+    *,
+    header: Sequence[str],
+    cut: Sequence[int] = (),
+    name: int = 0,
+    wrap_last: bool = False,
+) -> list[str]:
+    """A report's table by the rule of the day's: the name (column ``name``) is never cut, only
+    the ``cut`` columns are shortened (to their floor); with ``wrap_last`` the last column (a
+    reason) is wrapped within its room instead, never cut. When the table cannot fit the
+    terminal that way, each row is stacked (``stacked_rows``). In a pipe, the plain table."""
+    lines = table_if_it_fits(rows, style, header=header, shrink=() if wrap_last else cut)
+    if lines is None and wrap_last:
+        lines = _wrapped_last(rows, style, header)
+    return lines if lines is not None else stacked_rows(rows, style, header=header, name=name)
+
+
+WRAPPED_AT_LEAST = 24  # columns a wrapped last column needs, else the rows are stacked
+
+
+def _wrapped_last(rows: Sequence[Sequence[str]], style: Style, header: Sequence[str]) -> list[str] | None:
+    """The table with its last column wrapped at words into the room the others leave (they are
+    never cut), or None when that room is under ``WRAPPED_AT_LEAST`` columns."""
+    body = [[printable(cell) for cell in row] for row in rows]
+    all_rows = [list(header), *body]
+    widths = [max(display_width(row[i]) for row in all_rows) for i in range(len(header) - 1)]
+    lead = 2 + sum(w + 2 for w in widths)
+    room = (style.width or 0) - lead
+    if room < WRAPPED_AT_LEAST:
+        return None
+    lines = []
+    for index, row in enumerate(all_rows):
+        head = "  " + "".join(pad(cell, w) + "  " for cell, w in zip(row, widths, strict=False))
+        parts = wrap(row[-1], room)
+        first = (head + parts[0]).rstrip()
+        lines.append(style.paint(first, "2") if index == 0 else first)
+        lines += [" " * lead + part for part in parts[1:]]
+    return lines
+
+
+def stacked_rows(
+    rows: Sequence[Sequence[str]], style: Style, *, header: Sequence[str], name: int = 0
+) -> list[str]:
+    """A block per row for a narrow terminal: the cells up to the name (column ``name``: a rank
+    and the name) on the first line, the name wrapped at words and never cut, then the others
+    as ``label value`` pairs joined by `` · `` and wrapped between pairs (a pair too long for a
+    line, at its words). Nothing is cut."""
+    width = style.width or 80
+    room = max(1, width - 4)
+    out: list[str] = []
+    for row in rows:
+        cells = [printable(cell) for cell in row]
+        lead = "  " + "".join(f"{cell}  " for cell in cells[:name])
+        parts = wrap(cells[name], max(12, width - display_width(lead)))
+        first = [lead + parts[0], *(" " * display_width(lead) + part for part in parts[1:])]
+        if display_width(lead) + 12 > width:  # (a lead too wide to share a line with the name)
+            first = [lead.rstrip(), *("    " + part for part in wrap(cells[name], room))]
+        out += [style.paint(line, "1") for line in first]
+        line = ""
+        others = [
+            (label, cell) for i, (label, cell) in enumerate(zip(header, cells, strict=True)) if i > name
+        ]
+        for label, value in others:
+            if not value or value == "-":
+                continue
+            pair = f"{label.lower()} {value}"
+            if line and display_width(line) + 3 + display_width(pair) <= room:
+                line += " · " + pair
+                continue
+            if line:
+                out.append("    " + line)
+            parts = wrap(pair, room)
+            out += ["    " + part for part in parts[:-1]]
+            line = parts[-1]
+        if line:
+            out.append("    " + line)
+    return out
+
+
+def fitted_lines(lines: Sequence[str], style: Style) -> list[str]:
+    """Lines of prose (a report's heading) wrapped at words to the terminal (in a pipe, as they are)."""
+    if style.width is None:
+        return list(lines)
+    out = []
+    for line in lines:
+        lead = line[: len(line) - len(line.lstrip(" "))]
+        out += [lead + part for part in wrap(line, style.width - len(lead))] if line else [""]
+    return out
+
+
 def days_word(n: int) -> str:
     return f"{n} day" if n == 1 else f"{n} days"
 

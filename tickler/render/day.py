@@ -35,6 +35,16 @@ def when_in_day(due: Due, today: dt.date) -> str:
     return due.time.strftime("%H:%M") if due.time else "today"
 
 
+def when_waiting(due: Due, today: dt.date, since: dt.date | None) -> str:
+    """``when_in_day``, and for a card rolled forward from an earlier date, how long the customer
+    has been waiting: ``13d waiting`` (``15:30, 13d waiting`` with a time of day)."""
+    shown = when_in_day(due, today)
+    if since is None or since >= today or due.date < today:
+        return shown
+    waited = f"{(today - since).days}d waiting"
+    return waited if shown == "today" else f"{shown}, {waited}"
+
+
 def when_in_list(due: Due, today: dt.date) -> str:
     """How listings show a card's date: ``Mon 23 Nov 2026 15:30``."""
     text = due.date.strftime("%a %d %b %Y")
@@ -135,13 +145,17 @@ def day_header(
     requests: int = 0,
     *,
     first_calls: int = 0,
+    unreadable: int = 0,
 ) -> list[str]:
     """``Monday 23 November 2026: 4 cards: 3 follow-ups, 1 first call (2 due today, 2 overdue); load
-    4/12`` and the load bar, with the open requests counted when there are any. On a narrow
-    terminal the short form, ``Mon 23 Nov: 4 due: 3 follow-ups, 1 first call (2 late), load 4/12``,
-    with the bar sized to what is left (or on a line of its own)."""
+    4/12`` and the load bar, with the open requests counted when there are any, and the cards of
+    the dividers that could not be read (one of them may be due: the warnings name them). On a
+    narrow terminal the short form, ``Mon 23 Nov: 4 due: 3 follow-ups, 1 first call (2 late),
+    load 4/12``, with the bar sized to what is left (or on a line of its own)."""
+    broken = f"{unreadable} card{'s' if unreadable != 1 else ''} could not be read" if unreadable else ""
     if not count:
-        return _fitted([f"{today.strftime('%A %d %B %Y')}: nothing due today."], style)
+        empty = f"{today.strftime('%A %d %B %Y')}: nothing due today"
+        return _fitted([f"{empty}; {broken}." if broken else f"{empty}."], style)
     late = f"{overdue} overdue"
     split = calls_split(count, first_calls)
     long = f"{today.strftime('%A %d %B %Y')}: {count} card{'s' if count != 1 else ''}: {split}"
@@ -149,6 +163,8 @@ def day_header(
         long += f" ({count - overdue} due today, {late})"
     if requests:
         long += f"; {requests} open request{'s' if requests != 1 else ''}"
+    if broken:
+        long += f"; {broken}"
     long += f"; load {count}/{capacity}"
     if style.width is None:
         return [long.replace(late, style.paint(late, "31"))]
@@ -159,6 +175,7 @@ def day_header(
     short = f"{today.strftime('%a %d %b')}: {count} due: {split}"
     short += f" ({late})" if overdue else ""
     short += f", {requests} request{'s' if requests != 1 else ''}" if requests else ""
+    short += f", {unreadable} unreadable" if unreadable else ""
     short += f", load {count}/{capacity}"
     lines = wrap(short, style.width)
     room = style.width - display_width(lines[-1]) - 2
@@ -218,20 +235,35 @@ def day(
     now: dt.datetime | None = None,
     *,
     first_calls: int = 0,
+    unreadable: int = 0,
+    waiting: Sequence[dt.date | None] | None = None,
 ) -> list[str]:
     """Today's divider: the header with the load (``first_calls`` of the cards counted apart from
-    the follow-ups), then the card table (nothing when empty). Open requests come first, the
-    nearest deadline first, each with the time left before it."""
+    the follow-ups, ``unreadable`` cards of the dividers counted too), then the card table
+    (nothing when empty). Open requests come first, the nearest deadline first, each with the
+    time left before it. ``waiting`` (by card, in the order given) is the date a card rolled
+    forward was first due: it shows how long the customer has been waiting."""
     now = now or dt.datetime.combine(today, dt.time(0, 0))
     order, count = day_order(cards)
+    since_of = list(waiting) if waiting is not None else [None] * len(cards)
     ordered = [cards[i] for i in order]
-    requests, rest = ordered[:count], ordered[count:]
+    requests = ordered[:count]
+    rest = [(cards[i], since_of[i]) for i in order[count:]]
     overdue = sum(1 for due, _, _ in ordered if due and due.date < today)
-    header = day_header(len(ordered), overdue, capacity, today, style, len(requests), first_calls=first_calls)
+    header = day_header(
+        len(ordered),
+        overdue,
+        capacity,
+        today,
+        style,
+        len(requests),
+        first_calls=first_calls,
+        unreadable=unreadable,
+    )
     if not ordered:
         return header
     labels = [time_left(due, now) if due else "-" for due, _, _ in requests]
-    labels += [when_in_day(due, today) if due else "-" for due, _, _ in rest]
+    labels += [when_waiting(c[0], today, since) if c[0] else "-" for c, since in rest]
     return [*header, *card_table(ordered, today, style, when=when_in_day, labels=labels)]
 
 

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from . import Style, card_json, money, table
+from . import Style, card_json, display_width, fitted_lines, fitted_table, money
 
 if TYPE_CHECKING:
     from ..activity import RepActivity
@@ -21,6 +21,11 @@ if TYPE_CHECKING:
 
 Rows = Sequence[tuple["Filed", dict[str, Any]]]  # cards with the report's own keys
 REQUEST_KEYS = ("answered", "open", "late", "median_hours", "within")
+
+
+def _count(count: int, word: str) -> str:
+    """``1 customer``, ``2 customers``."""
+    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 def rows_json(rows: Rows, today: dt.date) -> list[dict[str, Any]]:
@@ -54,25 +59,33 @@ def pareto(
 ) -> list[str]:
     """The 80/20 view: each group's customers, revenue and share as a bar, then the ranking."""
     total = sum((r.value for r in ranked), Decimal(0))
-    lines = [f"Purchases, {period}: {len(ranked)} customers bought, {money(total)} in all"]
+    lines = fitted_lines(
+        [f"Purchases, {period}: {_count(len(ranked), 'customer')} bought, {money(total)} in all"], style
+    )
     if not ranked:
         return lines
     for group, (count, value, share) in shares.items():
-        bar = ("█" if style.width else "#") * round(share * 30)
         plural = "s" if count != 1 else " "
-        lines.append(f"  {group:<7} {count:>4} customer{plural}  {money(value):>14}  {share:>4.0%}  {bar}")
+        line = f"  {group:<7} {count:>4} customer{plural}  {money(value):>14}  {share:>4.0%}"
+        if style.width is not None and display_width(line) > style.width:  # narrow: in words, wrapped
+            words = f"  {group}: {_count(count, 'customer')}, {money(value)}, {share:.0%}"
+            lines += fitted_lines([words], style)
+            continue
+        scale = 30 if style.width is None else max(0, min(30, style.width - display_width(line) - 2))
+        bar = ("█" if style.width else "#") * round(share * scale)
+        lines.append(f"{line}  {bar}".rstrip())
     lines.append("")
     rows = [
         [str(i + 1), r.customer.name, money(r.value), f"{float(r.value / total):.1%}", r.group]
         for i, r in enumerate(ranked)
     ]
-    lines += table(rows, style, header=["RANK", "NAME", "VALUE", "SHARE", "GROUP"], shrink=(1,))
+    lines += fitted_table(rows, style, header=["RANK", "NAME", "VALUE", "SHARE", "GROUP"], name=1)
     return lines
 
 
 def lapsed(found: Sequence[Lapsed], style: Style) -> list[str]:
     rows = [[lp.customer.name, str(lp.customer.last_purchase), "; ".join(lp.reasons)] for lp in found]
-    return table(rows, style, header=["NAME", "LAST PURCHASE", "REASON"], shrink=(2, 0))
+    return fitted_table(rows, style, header=["NAME", "LAST PURCHASE", "REASON"], wrap_last=True)
 
 
 def groups(
@@ -87,12 +100,14 @@ def groups(
     from ..report import average_purchase, year_before
 
     year_ago = year_before(today)
-    lines = [f"{len(grouped)} customers with purchases, {prospects} prospects without"]
+    lines = fitted_lines(
+        [f"{_count(len(grouped), 'customer')} with purchases, {_count(prospects, 'prospect')} without"], style
+    )
     for group in order:
         members = [c for c, g in grouped if g == group]
         if not members:
             continue
-        lines.append(style.paint(f"{group} ({len(members)})", "1"))
+        lines += [style.paint(line, "1") for line in fitted_lines([f"{group} ({len(members)})"], style)]
         rows = [
             [
                 c.name,
@@ -102,18 +117,21 @@ def groups(
             ]
             for c in members
         ]
-        lines += table(rows, style, header=["NAME", "LAST PURCHASE", "IN 12 MONTHS", "AVERAGE"], shrink=(0,))
+        lines += fitted_table(rows, style, header=["NAME", "LAST PURCHASE", "IN 12 MONTHS", "AVERAGE"])
     return lines
 
 
 def loyalty(members: Sequence[Member], programme: Loyalty, style: Style) -> list[str]:
     """The programme in a line, then each member's points, most first, and how far from a reward."""
     ready = sum(1 for m in members if m.ready)
-    lines = [
-        f"Loyalty: a point for each {money(programme.points_per)} spent; "
-        f"{programme.reward} at {programme.reward_at} points",
-        f"{len(members)} customer{'s' if len(members) != 1 else ''} with points, {ready} with a reward ready",
-    ]
+    lines = fitted_lines(
+        [
+            f"Loyalty: a point for each {money(programme.points_per)} spent; "
+            f"{programme.reward} at {programme.reward_at} points",
+            f"{_count(len(members), 'customer')} with points, {ready} with a reward ready",
+        ],
+        style,
+    )
     rows = [
         [
             m.customer.name,
@@ -125,7 +143,7 @@ def loyalty(members: Sequence[Member], programme: Loyalty, style: Style) -> list
         for m in members
     ]
     if rows:
-        lines += table(rows, style, header=["NAME", "POINTS", "EARNED", "REDEEMED", "REWARD"], shrink=(0,))
+        lines += fitted_table(rows, style, header=["NAME", "POINTS", "EARNED", "REDEEMED", "REWARD"])
     return lines
 
 
@@ -133,15 +151,15 @@ def campaigns(found: Sequence[Campaign], today: dt.date, style: Style) -> list[s
     """Each letter campaign: how many it went to, how many bought within the days after it, the
     rate and the revenue; a campaign whose days are not over yet says so."""
     if not found:
-        return ["no letters logged yet (tickler letters TEMPLATE --out DIR --log)"]
+        return fitted_lines(["no letters logged yet (tickler letters TEMPLATE --out DIR --log)"], style)
     days = found[0].days
-    lines = [f"Letters and the purchases within {days} days after them"]
+    lines = fitted_lines([f"Letters and the purchases within {days} days after them"], style)
     rows = []
     for c in found:
         rate = f"{c.rate:.1%}" + (" so far" if c.until >= today else "")
         rows.append([c.name or "-", str(c.date), str(c.sent), str(c.responded), rate, money(c.revenue)])
     header = ["CAMPAIGN", "DATE", "SENT", "RESPONDED", "RATE", "REVENUE"]
-    return lines + table(rows, style, header=header, shrink=(0,))
+    return lines + fitted_table(rows, style, header=header)
 
 
 def campaigns_csv(found: Sequence[Campaign]) -> str:
@@ -172,7 +190,7 @@ def replies(rep: RepActivity) -> str:
 
 def activity(reps: Sequence[RepActivity], period: str, capacity: int, style: Style) -> list[str]:
     """Per rep: the Log entries written by kind, purchases and revenue, and today's load as a bar."""
-    lines = [f"Activity, {period}"]
+    lines = fitted_lines([f"Activity, {period}"], style)
     if not reps:
         return [*lines, "  no cards"]
     rows = []
@@ -198,7 +216,7 @@ def activity(reps: Sequence[RepActivity], period: str, capacity: int, style: Sty
             ]
         )
     header = ["REP", "ENTRIES", "BY KIND", "PURCHASES", "REVENUE", "OVERDUE", "TODAY", "LOAD", "REQUESTS"]
-    return lines + table(rows, style, header=header, shrink=(8, 2, 0))
+    return lines + fitted_table(rows, style, header=header, cut=(8, 2))
 
 
 def activity_csv(reps: Sequence[RepActivity]) -> str:

@@ -71,10 +71,11 @@ def today(request: Request) -> HTMLResponse:
         due = cards[i][0]
         if due is None:
             when = "-"
+        elif rank < requests:
+            when = view.time_left(due, clock.moment)
         else:
-            when = (
-                view.time_left(due, clock.moment) if rank < requests else view.when_in_day(due, clock.today)
-            )
+            since = day.waiting[i] if i < len(day.waiting) else None
+            when = view.when_waiting(due, clock.today, since)
         lines.append(_line(ids[i], cards[i], when, clock.today))
     overdue = sum(1 for due, _, _ in cards if due and due.date < clock.today)
     rest = lines[requests:]
@@ -87,7 +88,14 @@ def today(request: Request) -> HTMLResponse:
         request,
         "today.html",
         header=view.day_header(
-            len(cards), overdue, capacity, clock.today, PLAIN, requests, first_calls=day.first_calls
+            len(cards),
+            overdue,
+            capacity,
+            clock.today,
+            PLAIN,
+            requests,
+            first_calls=day.first_calls,
+            unreadable=len(day.problems),
         )[0],
         groups=[(title, found) for title, found in groups if found],
         birthdays=view.birthday_lines(day.birthdays, clock.today, PLAIN),
