@@ -322,8 +322,8 @@ def test_each_form_writes_what_the_command_line_writes_in_one_commit(root: Path,
         "tickler new: zoe-quinn -> 2026-11-24",
         "tickler request: emily -> 2026-11-24 00:05",
         "tickler park: olga",
-        "tickler move: ivan -> 2027-07-05",
-        "tickler log: maria -> 2026-11-26",
+        "tickler move: ivan -> 2027-07-05 15:30",  # (a date alone keeps the time)
+        "tickler log: maria -> 2026-11-26 10:00",
         "tickler log: olga",
         "tickler log: ivan -> 2026-11-27 15:30",
     ]
@@ -338,8 +338,8 @@ def test_after_a_form_the_next_page_says_what_was_done(root: Path) -> None:
         assert target.startswith("/?said=")
         page = client.get(target).text
         again = client.get(target).text  # said once
-    assert "<li>ivan: - 2026-11-23 14:05 call: agreed. Next: 2026-11-24</li>" in page
-    assert "<li>ivan: 2026-11-23 15:30 -&gt; 2026-11-24 (days/24/)</li>" in page
+    assert "<li>ivan: - 2026-11-23 14:05 call: agreed. Next: 2026-11-24 15:30</li>" in page
+    assert "<li>ivan: 2026-11-23 15:30 -&gt; 2026-11-24 15:30 (days/24/)</li>" in page
     assert "agreed" not in again
 
 

@@ -87,7 +87,9 @@ def test_a_call_logged_from_the_phone(tmp_path: Path, phone: Any, shots: Path) -
         phone.get_by_role("button", name="+3d").tap()
         expect(phone).to_have_url(re.compile(r"/\?said="))
         expect(names).to_have_text(["Olga Smirnova"])  # Ivan is filed under Thursday now
-        expect(phone.locator(".said")).to_contain_text("ivan: 2026-11-23 15:30 -> 2026-11-26 (days/26/)")
+        expect(phone.locator(".said")).to_contain_text(
+            "ivan: 2026-11-23 15:30 -> 2026-11-26 15:30 (days/26/)"
+        )
         phone.screenshot(path=str(shots / "3-today-after.png"), full_page=True)
 
         phone.locator(".bar a", has_text="Agenda").tap()
@@ -101,8 +103,8 @@ def test_a_call_logged_from_the_phone(tmp_path: Path, phone: Any, shots: Path) -
         phone.screenshot(path=str(shots / "5-find.png"), full_page=True)
         assert phone.errors == []  # nothing refused by the page's own security policy
     text = (root / "days/26/ivan.md").read_text()
-    assert "- 2026-11-23 14:05 call: agreed on 178.00 per kg. Next: 2026-11-26\n" in text
-    assert subjects(root)[0] == "tickler log: ivan -> 2026-11-26"
+    assert "- 2026-11-23 14:05 call: agreed on 178.00 per kg. Next: 2026-11-26 15:30\n" in text
+    assert subjects(root)[0] == "tickler log: ivan -> 2026-11-26 15:30"
 
 
 def test_the_pages_fit_a_small_phone(tmp_path: Path, phone: Any, shots: Path) -> None:

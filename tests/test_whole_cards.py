@@ -57,7 +57,7 @@ def test_the_sample_binder_round_trips_byte_for_byte(run: Run, tmp_path: Path) -
     text = exported.read_text()
     assert "next: 2026-11-23 15:30      # follow-up date, optionally with a time" in text  # comments travel
     rows = list(csv.DictReader(io.StringIO(text)))
-    assert len(rows) == len(card_files(REPO)) == 12
+    assert len(rows) == len(card_files(REPO)) >= 12
     lucia = next(r for r in rows if r["id"] == "lucia-rossi")
     assert lucia["tags"] == "[retail]" and lucia["products"] == "[shoes]"  # lists as lists
     assert "- 2025-02-11 purchase 95.00: insoles" in lucia["card: body"]  # the Log travels
@@ -192,7 +192,11 @@ def test_a_backup_brings_back_log_entries_a_card_lost(run: Run, tmp_path: Path) 
     text = card.read_text()
     card.write_text(text.replace("- 2025-02-11 purchase 95.00: insoles\n", ""))
     result = run("import", "csv", str(backup), root=root)
-    assert "0 new, 1 updated, 11 unchanged" in result.stderr and "updated: lucia-rossi (Log)" in result.stdout
+    others = len(card_files(REPO)) - 1
+    assert (
+        f"0 new, 1 updated, {others} unchanged" in result.stderr
+        and "updated: lucia-rossi (Log)" in result.stdout
+    )
     assert card.read_text() == text
 
 
