@@ -126,3 +126,6 @@ def installed_tickler() -> str | None:
 
 
 os.environ.setdefault("COLUMNS", "200")
+# The installed command runs hundreds of times: let it keep its compiled modules between runs (a
+# machine that sets PYTHONDONTWRITEBYTECODE would compile tickler's sources at every start).
+os.environ.pop("PYTHONDONTWRITEBYTECODE", None)

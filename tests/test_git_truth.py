@@ -413,8 +413,8 @@ def _many_cards(root: Path, count: int) -> None:
 @pytest.mark.parametrize("then", ["roll", "check --fix"])
 def test_what_a_killed_roll_left_is_committed_by_the_next_command(team_binder: Path, then: str) -> None:
     root = team_binder
-    _many_cards(root, 3000)
-    _kill_when_journal_has(root, ["roll"], 400)
+    _many_cards(root, 1500)
+    _kill_when_journal_has(root, ["roll"], 200)
     assert card_status(root) != ""  # cards moved, not committed
     ok(root, *then.split(), today="2026-12-09")
     subjects = git(root, "log", "--format=%s").splitlines()
@@ -555,3 +555,31 @@ def test_a_commit_on_a_detached_head_is_said(team_binder: Path) -> None:
     moved = tickler(root, "move", "ann", "2026-11-30")
     assert moved.returncode == 0
     assert "HEAD is detached" in moved.stderr
+
+
+def test_a_sync_whose_merge_git_could_not_carry_out_loses_no_teammates_change(tmp_path: Path) -> None:
+    """Another git program holding the index while sync merges: git begins the merge (MERGE_HEAD)
+    without carrying it out. Committing that state would record the teammate's commits as merged
+    without their changes; the next sync sets it aside and merges again."""
+    remote = tmp_path / "remote.git"
+    git(tmp_path, "init", "-q", "--bare", str(remote))
+    anna = tmp_path / "anna"
+    init_binder(anna)
+    new(anna, "Ivan Petrov", "2026-11-24")
+    git(anna, "remote", "add", "origin", str(remote))
+    git(anna, "push", "-q", "-u", "origin", "HEAD")
+    git(tmp_path, "clone", "-q", str(remote), "boris")
+    boris = tmp_path / "boris"
+    ok(boris, "log", "ivan-petrov", "boris called him")
+    ok(boris, "sync")
+    ok(anna, "log", "ivan-petrov", "anna wrote him")
+    lock = anna / ".git" / "index.lock"
+    lock.write_text("")  # a git GUI, busy
+    held = tickler(anna, "sync")
+    assert held.returncode == 1
+    lock.unlink()
+    ok(anna, "sync")
+    text = (anna / "days/24/ivan-petrov.md").read_text(encoding="utf-8")
+    assert "boris called him" in text and "anna wrote him" in text
+    assert not (anna / ".git" / "MERGE_HEAD").exists()
+    assert_git_is_the_binder(anna)

@@ -312,7 +312,9 @@ class Binder(RuleBasedStateMachine):
 
 TestGitHoldsTheBinder = Binder.TestCase
 TestGitHoldsTheBinder.settings = settings(
-    max_examples=int(os.environ.get("TICKLER_PROPERTY_EXAMPLES", "12")),
+    max_examples=int(
+        os.environ.get("TICKLER_PROPERTY_EXAMPLES", "100" if os.environ.get("TICKLER_LONG") else "10")
+    ),
     stateful_step_count=20,
     deadline=None,
     derandomize=True,

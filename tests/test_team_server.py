@@ -28,7 +28,7 @@ from tickler.setup import init_binder
 
 TICKLER = installed_tickler()
 REPS = ("anna", "boris", "carla", "dmitri")
-STEPS = 160 if os.environ.get("TICKLER_LONG") else 40  # per rep
+STEPS = 60 if os.environ.get("TICKLER_LONG") else 15  # per rep
 NAMES = ["Ivan Ivanov", "Olga Smirnova", "María García", "John Miller", "Сергей Кузнецов", "Lucia Rossi"]
 WHENS = ["+1", "+3", "fri", "next mon", "+2w", "+1m", "tomorrow 10:30", "+40"]
 
@@ -62,36 +62,40 @@ def free_port() -> int:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[str]:
-    """`git daemon` on loopback, serving tmp_path/served (pushes allowed); its URL base."""
+    """`git daemon` on loopback, serving tmp_path/served (pushes allowed); its URL base. A port
+    another program took between the probe and the daemon's bind is tried again with another."""
     served = tmp_path / "served"
     served.mkdir()
-    port = free_port()
-    daemon = subprocess.Popen(
-        [
-            "git",
-            "daemon",
-            "--reuseaddr",
-            "--listen=127.0.0.1",
-            f"--port={port}",
-            f"--base-path={served}",
-            "--export-all",
-            "--enable=receive-pack",
-            "--informative-errors",
-            str(served),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
+    for _ in range(10):
+        port = free_port()
+        daemon = subprocess.Popen(
+            [
+                "git",
+                "daemon",
+                "--reuseaddr",
+                "--listen=127.0.0.1",
+                f"--port={port}",
+                f"--base-path={served}",
+                "--export-all",
+                "--enable=receive-pack",
+                "--informative-errors",
+                str(served),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         deadline = time.monotonic() + 30
-        while True:  # ready when it takes a connection
-            try:
+        while daemon.poll() is None and time.monotonic() < deadline:
+            try:  # ready when it takes a connection
                 socket.create_connection(("127.0.0.1", port), timeout=1).close()
                 break
             except OSError:
-                if daemon.poll() is not None or time.monotonic() > deadline:
-                    pytest.skip("git daemon did not start on loopback")
                 time.sleep(0.05)
+        if daemon.poll() is None:
+            break
+    else:
+        pytest.fail("git daemon would not start on loopback")
+    try:
         yield f"git://127.0.0.1:{port}"
     finally:
         daemon.terminate()
@@ -201,5 +205,5 @@ def test_a_team_pushing_at_once_through_a_git_server_loses_and_doubles_nothing(
         assert card_lines(clones[rep]) == card_lines(check_out), f"{rep}'s clone differs from the remote"
         status = git(clones[rep], "status", "--porcelain", "--", "cards", "days", "months")
         assert status == "", f"{rep}: {status}"
-    assert counts["sync"] > 10 and counts["log"] > 20, counts
+    assert counts["sync"] > len(REPS) * STEPS // 10 and counts["log"] > len(REPS) * STEPS // 6, counts
     print(f"team on a git server: {dict(counts)}; {len(ids)} cards, {len(notes)} notes, none lost or doubled")

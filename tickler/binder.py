@@ -11,6 +11,7 @@ import datetime as dt
 import os
 from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, contextmanager, nullcontext, suppress
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple, cast
 
@@ -19,13 +20,14 @@ from .config import Settings, load_settings
 from .dates import Due
 from .errors import AmbiguousCard, CardError, CardNotFound, TicklerError
 from .fsutil import (
-    MAX_CARD_BYTES,
     WriteBehind,
     atomic_move,
     atomic_write,
     batch_dir_syncs,
     binder_lock,
+    card_fits,
     read_card_text,
+    writable,
 )
 from .layout import (
     CARD_FOLDERS,
@@ -42,6 +44,7 @@ from .names import fold, id_key, is_reserved_id, slugify
 from .patterns import Pattern
 from .transaction import (
     Journal,
+    Left,
     Transaction,
     bytes_of,
     commit_change,
@@ -83,15 +86,13 @@ class Change(NamedTuple):
     note: str = ""
 
 
+@dataclass(slots=True)
 class Scan:
     """Cards read from the binder, and the problems met on the way (a malformed card never stops
     the others)."""
 
-    __slots__ = ("cards", "problems")
-
-    def __init__(self, cards: list[Filed] | None = None, problems: list[TicklerError] | None = None):
-        self.cards: list[Filed] = cards if cards is not None else []
-        self.problems: list[TicklerError] = problems if problems is not None else []
+    cards: list[Filed] = field(default_factory=list)
+    problems: list[TicklerError] = field(default_factory=list)
 
 
 class Binder:
@@ -176,9 +177,12 @@ class Binder:
         outer = self._tx
         with self.lock() if outer is None else nullcontext():
             running = self.root / STATE / RUNNING
+            carried = None
             if outer is None:
-                self._recover(running)
+                carried = self._recover(running)
                 self._journal = Journal(running, message)
+                if carried is not None:  # (what could not be committed yet stays listed)
+                    self._journal.add(sorted(carried.paths))
             tx = Transaction(message)
             self._tx = tx
             committed = True
@@ -194,8 +198,10 @@ class Binder:
             finally:
                 self._tx = outer
                 try:
+                    if carried is not None:  # leftovers git refused before (a merge was going on)
+                        committed = self._commit_left(carried.paths, carried.what)
                     if tx.paths and commit:
-                        committed = self.commit(tx)
+                        committed = self.commit(tx) and committed
                 finally:
                     if outer is None:
                         self._refresh_index()
@@ -203,7 +209,7 @@ class Binder:
                         if journal is not None:
                             journal.close(keep=not committed)
 
-    def _recover(self, running: Path) -> None:
+    def _recover(self, running: Path) -> Left | None:
         """Clean up after a changing command that died (killed, power cut) while it held the lock,
         or whose commit failed (a full disk).
 
@@ -213,11 +219,12 @@ class Binder:
         branch's ``.lock``) that would block every later commit: lock files made since the
         journal was begun were made by git on that command's behalf, and are removed. Then the
         paths it changed are committed as it left them, in a commit of their own, so that git
-        holds what the binder holds before the next command begins.
+        holds what the binder holds before the next command begins. Returns the paths it could
+        not commit (git in the middle of a merge): the new change tries again at its end.
         """
         left = read_journal(running)
         if left is None:
-            return
+            return None
         for folder in sorted({rel.rpartition("/")[0] for rel in left.paths} & _CARD_FOLDER_SET):
             remove_temp_files(self.root / folder)  # half-written files of its atomic writes
         repo = self.repo() if left.since else None
@@ -227,14 +234,22 @@ class Binder:
                 self.notices.append(
                     f"'{left.what}' was interrupted and left git locked; removed {', '.join(removed)}"
                 )
-        if repo is not None and left.paths:
-            tx = Transaction(f"tickler: what '{left.what}' left uncommitted")
-            tx.paths = set(left.paths)
-            tx.details = sorted(left.paths)
-            if not self.commit(tx):
-                return  # (its journal stays for the next command to try again)
-            self.notices.append(f"committed what '{left.what}' left uncommitted ({len(left.paths)} files)")
+        if repo is not None and left.what.startswith("tickler sync"):
+            self.notices.extend(self.bring_back_missing())  # (git's checkout is not atomic)
+        if repo is not None and left.paths and not self._commit_left(left.paths, left.what):
+            return left  # (the next journal lists them, for a later command to try again)
         running.unlink(missing_ok=True)
+        return None
+
+    def _commit_left(self, paths: frozenset[str], what: str) -> bool:
+        """Commit, in a commit of their own, the paths a crashed or failed command left."""
+        tx = Transaction(f"tickler: what '{what}' left uncommitted")
+        tx.paths = set(paths)
+        tx.details = sorted(paths)
+        if not self.commit(tx):
+            return False
+        self.notices.append(f"committed what '{what}' left uncommitted ({len(paths)} files)")
+        return True
 
     def repo(self) -> Repo | None:
         """The git repository tickler commits to: None when the binder is not in one, or
@@ -266,6 +281,18 @@ class Binder:
                     tx.before[rel] = was if was is not None else bytes_of(self.root / rel)
             tx.paths.add(rel)
             self._dirty.add(rel.rpartition("/")[0])
+
+    def bring_back_missing(self) -> list[str]:
+        """Write back from git's HEAD every committed card that is on disk nowhere (git's own
+        checkout, killed in a sync's merge, can leave one so): a card is never lost; a customer
+        is removed for good with ``git rm``. What was done, a line a card."""
+        repo = self.repo()
+        found = repo.missing_cards({i for _, i, _ in self.card_files()}) if repo is not None else {}
+        for rel, data in found.items():
+            self.divider(rel.rpartition("/")[0])
+            self.touch(self.root / rel, was=data)  # (what git holds already: no hand edit of it)
+            atomic_write(self.root / rel, data)
+        return [f"{rel}: brought back from git (it was committed but missing on disk)" for rel in found]
 
     def take_hand_edits(self) -> None:
         """Make every uncommitted card file part of the current change (committed first, as hand
@@ -496,12 +523,12 @@ class Binder:
         target = location_for(card.next, today)
         data = card.text.encode("utf-8") if card.text != filed.card.text else None
         if data is not None:
-            self.fits(data, self.rel(path))
+            card_fits(data, self.rel(path))
         dest = self.path_of(target, filed.id)
         if target != filed.folder:
             self.divider(target)
-            self.writable(filed.folder)
-            self.writable(target)
+            writable(self.root, filed.folder)
+            writable(self.root, target)
             if os.path.lexists(dest):
                 raise TicklerError(f"{self.rel(dest)} already exists; nothing was changed")
         if data is not None:
@@ -523,22 +550,6 @@ class Binder:
                 self._written[(target, filed.id + CARD_SUFFIX)] = known
         return Filed(filed.id, target, card)
 
-    def fits(self, data: bytes, rel: str) -> None:
-        """Refuse to write a card tickler would refuse to read."""
-        if len(data) > MAX_CARD_BYTES:
-            raise TicklerError(
-                f"the card would be {len(data) / 1_000_000:.1f} MB, past the "
-                f"{MAX_CARD_BYTES // 1_000_000} MB a card may hold (tickler would no longer read it); "
-                "move long notes or attachments out of the card. Nothing was changed",
-                path=rel,
-            )
-
-    def writable(self, folder: str) -> None:
-        """Refuse, naming the folder, when a card cannot be written to or renamed out of it."""
-        path = self.root / folder
-        if path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
-            raise TicklerError("permission denied; nothing was changed", path=f"{folder}/")
-
     def create(self, card: Card, today: dt.date, *, card_id: str | None = None, later: bool = False) -> Filed:
         """Write a new card where the filing rule says, under ``card_id`` or a new id made from
         its name; never over an existing file. With ``later`` (inside ``changing``), the write is
@@ -548,10 +559,10 @@ class Binder:
         folder = location_for(card.next, today)
         path = self.path_of(folder, card_id)
         data = card.text.encode("utf-8")
-        self.fits(data, self.rel(path))
+        card_fits(data, self.rel(path))
         if folder not in self._dividers:
             self.divider(folder)
-            self.writable(folder)
+            writable(self.root, folder)
         if os.path.lexists(path) or (folder, card_id) in self._behind_cards:
             raise TicklerError(f"{self.rel(path)} already exists")
         self.touch(path)

@@ -20,6 +20,7 @@ from .binder import Binder, Filed
 from .card import format_entry
 from .dedupe import Contacts, Duplicate, company_reader, contacts_of, probable_duplicates
 from .dossier import folders, list_files
+from .errors import TicklerError
 from .fsutil import atomic_move, atomic_write, is_temp_name
 from .layout import (
     CARD_FOLDERS,
@@ -106,6 +107,9 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
     return problems, duplicates
 
 
+FINISH = "'tickler sync' finishes it (an interrupted sync), or finish it with git"
+
+
 def git_problems(binder: Binder, on_disk: set[str]) -> list[Problem]:
     """Where git's HEAD and the binder disagree, in a git binder tickler commits to: a card id at
     two paths in HEAD, a committed card no longer on disk, and index entries a killed git
@@ -116,6 +120,9 @@ def git_problems(binder: Binder, on_disk: set[str]) -> list[Problem]:
     from .git import GitError
 
     try:
+        busy = repo.in_the_middle()
+        if busy:  # its index and work tree are the merge's, not tickler's: nothing to compare yet
+            return [Problem("git", ".git", f"git is in the middle of {busy}: {FINISH}")]
         committed = repo.committed([CARDS, DAYS, MONTHS])
         half = repo.half_staged([CARDS, DAYS, MONTHS])
     except GitError as exc:
@@ -187,8 +194,12 @@ def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:
     id's extra copy a new id (identical copies are merged into one). Returns what was done and
     what is left."""
     done: list[str] = []
+    repo = binder.repo()
+    busy = repo.in_the_middle() if repo is not None else None
+    if busy:  # a merge's own files: refiling or staging them now could lose a teammate's change
+        raise TicklerError(f"git is in the middle of {busy}: {FINISH}; nothing was changed")
     with binder.changing("tickler check --fix") as tx:
-        done += _restore_missing(binder)
+        done += binder.bring_back_missing()
         binder.take_hand_edits()  # so that git holds what the binder holds when --fix is done
         for folder in CARD_FOLDERS:  # half-written temporary files of an interrupted write
             with suppress(FileNotFoundError, NotADirectoryError), os.scandir(binder.root / folder) as it:
@@ -226,31 +237,6 @@ def fix(binder: Binder, today: dt.date) -> tuple[list[str], list[Problem]]:
         tx.details = done
     done += _unstage_half_staged(binder)
     return done, check(binder, today)
-
-
-def _restore_missing(binder: Binder) -> list[str]:
-    """Cards committed in git that are on disk nowhere: written back from HEAD (a card is never
-    lost; a customer is removed for good with ``git rm``)."""
-    repo = binder.repo()
-    if repo is None:
-        return []
-    on_disk = {card_id for _, card_id, _ in binder.card_files()}
-    missing = {
-        i: paths for i, paths in _by_id(repo.committed([CARDS, DAYS, MONTHS])).items() if i not in on_disk
-    }
-    if not missing:
-        return []
-    rels = [paths[0] for paths in missing.values()]
-    contents = repo.contents(list(repo.committed_blobs(rels).items()))
-    done = []
-    for rel in rels:
-        path = binder.root / rel
-        binder.divider(rel.rpartition("/")[0])
-        # What git already holds: no hand edit of this card to commit first (its undo keeps it).
-        binder.touch(path, was=contents[rel])
-        atomic_write(path, contents[rel])
-        done.append(f"{rel}: brought back from git (it was committed but missing on disk)")
-    return done
 
 
 def _unstage_half_staged(binder: Binder) -> list[str]:

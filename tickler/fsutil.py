@@ -170,6 +170,24 @@ FOLDER_CARD = "is a folder, not a card file"
 MAX_CARD_BYTES = 1_000_000  # a card is a dossier of notes; anything bigger is not a card
 
 
+def card_fits(data: bytes, rel: str) -> None:
+    """Refuse to write a card tickler would refuse to read."""
+    if len(data) > MAX_CARD_BYTES:
+        raise TicklerError(
+            f"the card would be {len(data) / 1_000_000:.1f} MB, past the "
+            f"{MAX_CARD_BYTES // 1_000_000} MB a card may hold (tickler would no longer read it); "
+            "move long notes or attachments out of the card. Nothing was changed",
+            path=rel,
+        )
+
+
+def writable(root: Path, folder: str) -> None:
+    """Refuse, naming the folder, when a card cannot be written to or renamed out of it."""
+    path = root / folder
+    if path.is_dir() and not os.access(path, os.W_OK | os.X_OK):
+        raise TicklerError("permission denied; nothing was changed", path=f"{folder}/")
+
+
 def read_card_text(path: str | os.PathLike[str], rel: str) -> str:
     """A card file's text; CardError (naming ``rel`` and the line) when it cannot be one."""
     raw = read_plain(path, rel)

@@ -383,6 +383,18 @@ class Repo:
                 found[rel] = parts[2]
         return found
 
+    def missing_cards(self, on_disk: set[str]) -> dict[str, bytes]:
+        """The cards HEAD holds whose id is nowhere in ``on_disk``: their first committed path
+        and the bytes to write there."""
+        by_id: dict[str, str] = {}
+        for rel in sorted(self.committed(["cards", "days", "months"])):
+            card_id = card_id_of(rel)
+            if card_id is not None and card_id not in on_disk:
+                by_id.setdefault(card_id, rel)
+        if not by_id:
+            return {}
+        return self.contents(list(self.committed_blobs(list(by_id.values())).items()))
+
     def half_staged(self, pathspecs: Sequence[str]) -> list[str]:
         """Binder-relative paths whose staged entry differs from HEAD while the work tree does
         not (an index a killed or locked-out git command left behind): a plain ``git commit``

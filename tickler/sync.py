@@ -47,8 +47,8 @@ def sync(binder: Binder, clock: Clock) -> SyncReport:
     report = SyncReport()
     with binder.changing("tickler sync"):
         _prepare(binder, repo, report)
-        if repo.in_the_middle() == "a merge":
-            _finish_merge(binder, repo, clock, report)
+        if repo.in_the_middle() == "a merge" and not _finish_merge(binder, repo, clock, report):
+            report.notices.append("an interrupted merge that git never carried out was set aside")
         report.committed = _commit_hand_edits(repo)
         report.upstream = _upstream(repo)
         for attempt in range(PUSH_TRIES):
@@ -128,16 +128,28 @@ def _merge(binder: Binder, repo: Repo, clock: Clock, report: SyncReport) -> int:
     done = repo.run("merge", "--no-edit", "--no-stat", "-q", report.upstream, check=False)
     if done.returncode == 0:
         return incoming
+    why = done.stderr.decode(errors="replace").strip()
     if repo.in_the_middle() != "a merge":
-        why = done.stderr.decode(errors="replace").strip()
         raise TicklerError(f"git could not start the merge: {why}")
-    _finish_merge(binder, repo, clock, report)
+    if not _finish_merge(binder, repo, clock, report):
+        raise TicklerError(
+            f"git could not carry out the merge ({why.splitlines()[-1] if why else 'no answer'}); "
+            "nothing was merged, your changes are committed here: run 'tickler sync' again"
+        )
     return incoming
 
 
-def _finish_merge(binder: Binder, repo: Repo, clock: Clock, report: SyncReport) -> None:
-    """Resolve every card the merge left in conflict; stop, explaining, if other files remain."""
+def _finish_merge(binder: Binder, repo: Repo, clock: Clock, report: SyncReport) -> bool:
+    """Resolve every card the merge left in conflict; stop, explaining, if other files remain.
+
+    A merge git began but never carried out (it could not write its index: another git program
+    held it) leaves MERGE_HEAD beside an index that is still HEAD's; committing that would record
+    the teammates' commits as merged without their changes. Such a merge is set aside instead
+    (``git merge --quit``, which touches no file) and False returned: the caller merges again."""
     unmerged = _unmerged_paths(repo)
+    if not unmerged and repo.run("diff", "--cached", "--quiet", "HEAD", check=False).returncode == 0:
+        repo.run("merge", "--quit")
+        return False
     card_ids = sorted({cid for p in unmerged if (cid := card_id_of(p))})
     others = sorted(p for p in unmerged if card_id_of(p) is None)
     for card_id in card_ids:
@@ -162,6 +174,7 @@ def _finish_merge(binder: Binder, repo: Repo, clock: Clock, report: SyncReport) 
         "-m",
         f"tickler sync: merge {report.upstream or 'upstream'}",
     )
+    return True
 
 
 def _unmerged_paths(repo: Repo) -> list[str]:

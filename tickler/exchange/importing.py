@@ -23,6 +23,7 @@ from ..card import Card
 from ..card.edits import new_text
 from ..dates import Clock, Due
 from ..errors import TicklerError
+from ..fsutil import card_fits
 from ..identity import email_keys, fuller_name, items, names_agree, new_items, phone_keys
 from ..names import fold, id_key, slugify
 from .kinds import NUMBER_KEYS, merged_kinds, same_address, same_number
@@ -190,7 +191,7 @@ def _one(
             card = Card.parse(record.text, source=record.where)
         else:
             card = Card.parse(new_text(_written(values), record.notes), source=record.where)
-        binder.fits(card.text.encode("utf-8"), record.where)  # (the dry run says so too)
+        card_fits(card.text.encode("utf-8"), record.where)  # (the dry run says so too)
         # (a dry run goes on as if it had written, so that it says what the import would do)
         if dry_run:
             matcher.add(Filed(card_id, "", card))
