@@ -129,3 +129,42 @@ os.environ.setdefault("COLUMNS", "200")
 # The installed command runs hundreds of times: let it keep its compiled modules between runs (a
 # machine that sets PYTHONDONTWRITEBYTECODE would compile tickler's sources at every start).
 os.environ.pop("PYTHONDONTWRITEBYTECODE", None)
+
+
+# --------------------------------------------------------------------------- where the binders live
+
+
+def _in_memory() -> Path | None:
+    """A folder in memory (a tmpfs with room to spare) for the suite's binders: every card tickler
+    writes waits for the disk (fsync), which on a busy disk is most of the suite's time, and the
+    suite's binders need no durability. TICKLER_TESTS_ON_DISK=1 keeps them on disk."""
+    shm = Path("/dev/shm")
+    if os.environ.get("TICKLER_TESTS_ON_DISK") or not shm.is_dir() or not os.access(shm, os.W_OK):
+        return None
+    room = os.statvfs(shm)
+    if room.f_bavail * room.f_frsize < 4_000_000_000:
+        return None
+    return shm / f"tickler-tests-{os.getpid()}"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if hasattr(config, "workerinput") or config.option.basetemp:
+        return  # (a worker of pytest-xdist is given its place by the controller)
+    base = _in_memory()
+    if base is not None:
+        config.option.basetemp = str(base / "pytest")
+        (base / "tmp").mkdir(parents=True, exist_ok=True)
+        os.environ["TMPDIR"] = str(base / "tmp")  # tempfile's folder too, here and in the workers
+        import tempfile
+
+        tempfile.tempdir = None
+        config.stash[_MEMORY] = base
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    base = config.stash.get(_MEMORY, None)
+    if base is not None:
+        shutil.rmtree(base, ignore_errors=True)
+
+
+_MEMORY = pytest.StashKey[Path]()

@@ -9,7 +9,7 @@ After each round git must hold what the binder holds once tickler has committed:
 at one path on disk and at that path in HEAD, nothing left uncommitted after ``check --fix``.
 
 Seeded, so a failure can be replayed: TICKLER_CRASH_SEED. The normal run starts each of the six
-commands 6 times on a binder of 1,000 cards and kills it after a random delay (most runs die, a
+commands 4 times on a binder of 1,000 cards and kills it after a random delay (most runs die, a
 few finish first); CI runs 40 each on 2,000 cards. TICKLER_CRASH_KILLS sets the number of runs
 across the six, TICKLER_CRASH_CARDS the binder's size, so a long mode is:
 
@@ -40,7 +40,7 @@ from tickler.fsutil import is_temp_name
 from tickler.layout import CARD_FOLDERS, location_for
 from tickler.setup import init_binder
 
-KILLS = int(os.environ.get("TICKLER_CRASH_KILLS", "36"))  # across the six commands (CI: 240)
+KILLS = int(os.environ.get("TICKLER_CRASH_KILLS", "24"))  # across the six commands (CI: 240)
 CARDS = int(os.environ.get("TICKLER_CRASH_CARDS", "1000"))
 SEED = int(os.environ.get("TICKLER_CRASH_SEED", "20261123"))
 COMMANDS = ("roll", "move", "log", "balance", "import", "sync")

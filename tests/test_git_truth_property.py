@@ -313,9 +313,9 @@ class Binder(RuleBasedStateMachine):
 TestGitHoldsTheBinder = Binder.TestCase
 TestGitHoldsTheBinder.settings = settings(
     max_examples=int(
-        os.environ.get("TICKLER_PROPERTY_EXAMPLES", "100" if os.environ.get("TICKLER_LONG") else "10")
+        os.environ.get("TICKLER_PROPERTY_EXAMPLES", "40" if os.environ.get("TICKLER_LONG") else "8")
     ),
-    stateful_step_count=20,
+    stateful_step_count=18,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],

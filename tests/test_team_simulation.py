@@ -1,7 +1,7 @@
 """A seeded team simulation: three reps, one bare remote, random work and syncs in any order.
 
 Afterwards every clone is identical, every Log entry and hand-written note is there, no card is lost
-or duplicated, `check` passes and no conflict marker is left. TICKLER_LONG=1 runs ten times more.
+or duplicated, `check` passes and no conflict marker is left. TICKLER_LONG=1 (as CI runs it) does more than five times the work.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 from conftest import card_files
 from test_team import Team, git, tickler
 
-OPERATIONS = 1000 if os.environ.get("TICKLER_LONG") else 120
+OPERATIONS = 500 if os.environ.get("TICKLER_LONG") else 90
 NAMES = [
     "Ivan Ivanov",
     "Olga Smirnova",
