@@ -1,7 +1,8 @@
 """A seeded team simulation: three reps, one bare remote, random work and syncs in any order.
 
 Afterwards every clone is identical, every Log entry and hand-written note is there, no card is lost
-or duplicated, `check` passes and no conflict marker is left. TICKLER_LONG=1 (as CI runs it) does more than five times the work.
+or duplicated, `check` passes and no conflict marker is left. TICKLER_LONG=1 (as CI runs it) does
+more than five times the work.
 """
 
 from __future__ import annotations
