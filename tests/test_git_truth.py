@@ -583,3 +583,37 @@ def test_a_sync_whose_merge_git_could_not_carry_out_loses_no_teammates_change(tm
     assert "boris called him" in text and "anna wrote him" in text
     assert not (anna / ".git" / "MERGE_HEAD").exists()
     assert_git_is_the_binder(anna)
+
+
+def test_card_files_a_killed_sync_left_empty_are_mended_before_the_next_command(team_binder: Path) -> None:
+    """git's checkout makes a file, then writes it: killed between the two (as a sync was in the
+    crash harness), it leaves an empty card file. The next command writes back HEAD's bytes, or
+    removes an empty file HEAD never had (a teammate's card the next sync brings), before it
+    does its own work; nothing it cannot read is committed."""
+    root = team_binder
+    bob = new(root, "Bob Stone", "2026-11-25")
+    path = root / "days/25" / f"{bob}.md"
+    committed = path.read_bytes()
+    path.write_bytes(b"")
+    stray = root / "days/26/carol-white.md"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(b"")
+    (root / ".tickler" / "running").write_text("tickler sync\n", encoding="utf-8")
+    done = tickler(root, "new", "Dan Moss")
+    assert done.returncode == 0, done.stderr
+    assert f"days/25/{bob}.md: brought back from git" in done.stderr
+    assert "days/26/carol-white.md: removed (an interrupted sync left it empty)" in done.stderr
+    assert path.read_bytes() == committed and not stray.exists()
+    assert_git_is_the_binder(root)
+    assert git(root, "show", f"HEAD:days/25/{bob}.md").encode() == committed
+
+
+def test_an_empty_card_file_without_an_interrupted_sync_is_reported_not_replaced(team_binder: Path) -> None:
+    root = team_binder
+    bob = new(root, "Bob Stone", "2026-11-25")
+    path = root / "days/25" / f"{bob}.md"
+    path.write_bytes(b"")
+    done = tickler(root, "new", "Dan Moss")
+    assert done.returncode == 0 and "brought back" not in done.stderr
+    assert path.read_bytes() == b""
+    assert "no front matter" in tickler(root, "check").stdout

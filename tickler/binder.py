@@ -40,7 +40,7 @@ from .layout import (
     linked_folder,
     location_for,
 )
-from .names import fold, id_key, is_reserved_id, slugify
+from .names import fold, free_id, id_key
 from .patterns import Pattern
 from .transaction import (
     Journal,
@@ -48,6 +48,7 @@ from .transaction import (
     Transaction,
     bytes_of,
     commit_change,
+    left_by_checkout,
     read_journal,
     remove_temp_files,
     uncommitted_cards,
@@ -235,7 +236,7 @@ class Binder:
                     f"'{left.what}' was interrupted and left git locked; removed {', '.join(removed)}"
                 )
         if repo is not None and left.what.startswith("tickler sync"):
-            self.notices.extend(self.bring_back_missing())  # (git's checkout is not atomic)
+            self.notices.extend(self.bring_back_missing(empty=True))  # (git's checkout is not atomic)
         if repo is not None and left.paths and not self._commit_left(left.paths, left.what):
             return left  # (the next journal lists them, for a later command to try again)
         running.unlink(missing_ok=True)
@@ -282,17 +283,26 @@ class Binder:
             tx.paths.add(rel)
             self._dirty.add(rel.rpartition("/")[0])
 
-    def bring_back_missing(self) -> list[str]:
+    def bring_back_missing(self, *, empty: bool = False) -> list[str]:
         """Write back from git's HEAD every committed card that is on disk nowhere (git's own
         checkout, killed in a sync's merge, can leave one so): a card is never lost; a customer
-        is removed for good with ``git rm``. What was done, a line a card."""
+        is removed for good with ``git rm``. ``empty``: also each card file left empty (that
+        checkout killed between making a file and writing it). What was done, a line a card."""
         repo = self.repo()
-        found = repo.missing_cards({i for _, i, _ in self.card_files()}) if repo is not None else {}
+        if repo is None:
+            return []
+        files = {self.rel(p): i for _, i, p in self.card_files()}
+        found, gone = left_by_checkout(repo, self.root, files, empty=empty)
+        for rel in gone:
+            self.touch(self.root / rel)
+            (self.root / rel).unlink()
         for rel, data in found.items():
             self.divider(rel.rpartition("/")[0])
             self.touch(self.root / rel, was=data)  # (what git holds already: no hand edit of it)
             atomic_write(self.root / rel, data)
-        return [f"{rel}: brought back from git (it was committed but missing on disk)" for rel in found]
+        return [f"{rel}: removed (an interrupted sync left it empty)" for rel in gone] + [
+            f"{rel}: brought back from git (it was committed but missing on disk)" for rel in found
+        ]
 
     def take_hand_edits(self) -> None:
         """Make every uncommitted card file part of the current change (committed first, as hand
@@ -440,7 +450,7 @@ class Binder:
         if self._index is None:
             from .cache import Index
 
-            self._index = Index(self.root)
+            self._index = Index(self.root, aside=self._kept is None)  # (a server reads in one process)
         return self._index
 
     def load_into(self, scan: Scan, folder: str, card_id: str) -> None:
@@ -582,15 +592,6 @@ class Binder:
         return {id_key(i) for _, i, _ in self.card_files()}
 
     def unique_id(self, name: str, taken: set[str] | None = None) -> str:
-        """A new card id from ``name``: its slug, with ``-2``, ``-3``... when that id (or one that
-        differs only by case or accents) is taken: in ``taken`` when given (``taken_ids``,
-        kept up to date by a command that creates many cards), else in the binder."""
-        base = slugify(name)
-        if is_reserved_id(base):
-            base = f"{base}-card"
-        used = self.taken_ids() if taken is None else taken
-        card_id, n = base, 2
-        while id_key(card_id) in used:
-            card_id = f"{base}-{n}"
-            n += 1
-        return card_id
+        """A new card id from ``name`` (``names.free_id``), free in ``taken`` when given
+        (``taken_ids``, kept up to date by a command that creates many cards), else in the binder."""
+        return free_id(name, self.taken_ids() if taken is None else taken)

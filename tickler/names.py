@@ -70,3 +70,16 @@ def first_and_last(name: str) -> tuple[str, str | None]:
         if len(head) == 2 and not is_patronymic(head[1]):
             return head[1], head[0]
     return words[0], (words[-1] if len(words) > 1 else None)
+
+
+def free_id(name: str, used: set[str]) -> str:
+    """A new card id from ``name``: its slug, with ``-2``, ``-3``... when that id (or one that
+    differs only by case or accents, as ``id_key`` compares them) is in ``used``."""
+    base = slugify(name)
+    if is_reserved_id(base):
+        base = f"{base}-card"
+    card_id, n = base, 2
+    while id_key(card_id) in used:
+        card_id = f"{base}-{n}"
+        n += 1
+    return card_id

@@ -8,6 +8,7 @@ The store (``binder``) fills a ``Transaction`` as a command works and hands it h
 from __future__ import annotations
 
 import os
+import stat
 from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
@@ -172,3 +173,25 @@ def bytes_of(path: Path) -> bytes | None:
         return path.read_bytes()
     except OSError:
         return None
+
+
+def left_by_checkout(
+    repo: Repo, root: Path, files: dict[str, str], *, empty: bool
+) -> tuple[dict[str, bytes], list[str]]:
+    """What to write back from HEAD (path -> bytes) and which files to remove, so that no card is
+    lost to a git checkout killed part way (``files``: each card file's path and id). A
+    committed card whose id is nowhere on disk comes back. With ``empty``, so does a card file
+    left empty (git makes a file, then writes it): HEAD's bytes for it, or, where HEAD has none,
+    it goes (the teammate's card it was to be arrives with the next sync). An empty file is
+    never a card, so nothing a rep wrote is lost."""
+    blank = []
+    if empty:
+        for rel in files:
+            with suppress(OSError):
+                info = os.lstat(root / rel)
+                if stat.S_ISREG(info.st_mode) and info.st_size == 0:
+                    blank.append(rel)
+    found = repo.contents(list(repo.committed_blobs(blank).items()))
+    gone = [rel for rel in blank if rel not in found]
+    on_disk = {card_id for rel, card_id in files.items() if rel not in blank}
+    return {**found, **repo.missing_cards(on_disk)}, gone
