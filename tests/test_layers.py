@@ -19,7 +19,7 @@ LAYERS = [
     ["errors", "texts", "patterns", "progress", "__init__"],
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
-    ["card", "card.safeyaml", "card.reader", "card.edits", "card.log"],
+    ["card", "card.safeyaml", "card.plainyaml", "card.reader", "card.edits", "card.log"],
     ["summary"],  # what the index keeps of a card
     ["cache", "ledger", "transaction"],  # the index, the reports' ledger, git's view: beside the store
     ["binder"],  # the store

@@ -61,6 +61,21 @@ def read_front_matter(text: str, source: Any, *, required: bool) -> tuple[int, i
     if "\t" in fm_text and "\t" in _indentation(fm_text):
         line = first_line + _first_tab_line(fm_text)
         raise CardError("a tab indents the front matter; YAML needs spaces", path=source, line=line)
+    from .plainyaml import plain_mapping
+
+    data = plain_mapping(fm_text)  # the usual plain front matter, without a YAML parse tree
+    if data is None:
+        data = _loaded(fm_text, source, first_line)
+    if data is None and required:
+        raise CardError("the front matter is empty: a card needs at least 'name:'", path=source, line=1)
+    data = {} if data is None else data
+    if not isinstance(data, dict):
+        raise CardError("the front matter must be 'key: value' lines", path=source, line=first_line)
+    return fm_start, fm_end, data
+
+
+def _loaded(fm_text: str, source: Any, first_line: int) -> Any:
+    """A front matter's YAML through the safe card loader; its errors named with file and line."""
     import yaml
 
     try:
@@ -75,12 +90,7 @@ def read_front_matter(text: str, source: Any, *, required: bool) -> tuple[int, i
         ) from None
     except RecursionError:
         raise CardError("the front matter nests too deeply", path=source) from None
-    if data is None and required:
-        raise CardError("the front matter is empty: a card needs at least 'name:'", path=source, line=1)
-    data = {} if data is None else data
-    if not isinstance(data, dict):
-        raise CardError("the front matter must be 'key: value' lines", path=source, line=first_line)
-    return fm_start, fm_end, data
+    return data
 
 
 def body_start(text: str, fm_end: int) -> int:

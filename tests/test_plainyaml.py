@@ -1,0 +1,238 @@
+"""The plain front-matter reader gives exactly what the safe card loader gives, or steps aside."""
+
+from __future__ import annotations
+
+import math
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tickler.card import Card
+from tickler.card.plainyaml import _DATE, _tag, plain_mapping
+from tickler.card.safeyaml import load_yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def same(a: Any, b: Any) -> bool:
+    """Equal values of the same types all the way down (True is not 1, NaN is NaN)."""
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, float) and math.isnan(a):
+        return math.isnan(b)
+    if isinstance(a, list):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
+def agree(text: str) -> Any:
+    """The plain reader's answer, checked against the loader's: None when it stepped aside."""
+    fast = plain_mapping(text)
+    if fast is None:
+        return None
+    try:
+        full = load_yaml(text)
+    except (yaml.YAMLError, RecursionError) as exc:
+        raise AssertionError(f"the loader refuses {text!r} ({exc}), the plain reader gave {fast!r}") from None
+    assert same(fast, full), (text, fast, full)
+    return fast
+
+
+TRICKY = [
+    "name: Bob\nnext: 2026-12-05\n",
+    "name: Bob\nnext: 2026-12-05 10:00\nbirthday: 1980-05-17\n",
+    "name: yes\nactive: no\nflag: On\nother: TRUE\nmaybe: y\n",
+    "count: 30\nhex: 0x1f\noctal: 017\nsexagesimal: 1:20\nneg: -5\nplus: +3\nfloat: 1.5\nexp: 1.0e+3\n",
+    "inf: .inf\nnan: .NaN\nnull1: ~\nnull2: null\nnull3:\nnot_null: nulls\n",
+    "time: 10:00\nzip: 01234\nbig: 1_000\nphone: 79161234567\nphone2: +7 916 123-45-67\n",
+    "tags: [retail, vip]\nempty: []\nnums: [1, two, 3.5, yes]\n",
+    "tags:\n  - retail\n  - 1\n  - 'quoted'\nafter: x\n",
+    "tags:\n- retail\n- wholesale\n",
+    "name: 'Bob: the builder'\nnote: \"it's #1\"\n",
+    "name: a:b\nurl: http://example.com/a#b\nmail: a@b.c\n",
+    "name: Пётр Сидоров\ncompany: ООО «Ромашка»\nemoji: 😀 ok\n",
+    "# a comment\nname: Bob\n\n# another\nnext: 2026-12-01\n",
+    "name: Bob # a comment\n",
+    "name: Bob\n  continued\n",
+    "name: Bob\nname: Bill\n",
+    "on: x\n",
+    "name: &a Bob\nother: *a\n",
+    "name: 'it''s'\n",
+    'name: "a\\tb"\n',
+    "name: [a, [b]]\n",
+    "name: {a: 1}\n",
+    "name: ---\n",
+    "name: -x\nlist:\n  - - nested\n",
+    "name: - x\n",
+    "name: x\n<<: {a: 1}\n",
+    "name: x\n=: y\n",
+    "name: a\u2028b\n",
+    "name: a\u0085b\n",
+    "name: a\ufeffb\n",
+    "name: a\tb\n",
+    "key_with-dash: 1\n_private: 2\n",
+    "tags: [a, , b]\n",
+    "tags: [a, b,]\n",
+    "tags: [a b, c]\n",
+    "list:\n  - a\n   - b\n",
+    "list:\n  - a\n  -\n",
+    "list:\n  # a comment\n  - a\n\n  - b\n",
+    "name: \"\"\nother: ''\n",
+    "name: Bob  \nnext:    2026-12-05   \n",
+    "?x: 1\n",
+    "name: x:\n",
+    "empty_flow_with_space: [ ]\n",
+    "date_like: 2026-13-45\nstamp: 2026-12-05T10:00:00\n",
+    "trailing_dot: 1.\nlead_dot: .5\nsigned_float: -1.5e+3\nsexa_float: 1:30.5\n",
+    "binary: 0b101\nodd: 0o17\n",
+]
+
+
+@pytest.mark.parametrize("text", TRICKY)
+def test_tricky_front_matter_agrees_or_steps_aside(text: str) -> None:
+    agree(text)
+
+
+def test_the_usual_front_matter_takes_the_plain_path() -> None:
+    """The sample binder's cards and the shapes tickler writes are read without YAML's tree."""
+    for path in sorted(ROOT.glob("*/*/*.md")) + sorted((ROOT / "cards").glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        if not text.startswith("---\n"):
+            continue
+        front = text[4 : text.index("\n---\n", 3) + 1]
+        assert agree(front) is not None, path
+    assert agree("name: Ivan\nnext: 2026-12-05 10:00\ntags: [retail]\nphone: +7 495 119-62-84\n")
+
+
+def test_a_card_reads_the_same_either_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = "---\nname: Olga\nnext: 2026-12-05\ntags: [vip]\ncadence: 30\n---\n# Olga\n"
+    fast = Card.parse(text, source="x.md")
+    monkeypatch.setattr("tickler.card.plainyaml.plain_mapping", lambda _: None)
+    slow = Card.parse(text, source="x.md")
+    assert same(fast.fields, slow.fields) and fast.text == slow.text == text
+
+
+@given(st.from_regex(r"\d{4}-\d\d-\d\d(?: \d\d?:\d\d(?::\d\d)?)?", fullmatch=True))
+def test_dates_are_text_to_the_loader(value: str) -> None:
+    assert _DATE.fullmatch(value) and _tag(value) == "tag:yaml.org,2002:str"
+    assert load_yaml(f"d: {value}\n") == {"d": value}
+
+
+ATOMS = st.sampled_from(
+    [
+        "Bob",
+        "yes",
+        "No",
+        "on",
+        "OFF",
+        "y",
+        "null",
+        "~",
+        "",
+        "30",
+        "0x1f",
+        "017",
+        "1:20",
+        "-5",
+        "+3",
+        "1.5",
+        ".inf",
+        ".nan",
+        "1_000",
+        "2026-12-05",
+        "2026-12-05 10:00",
+        "10:00",
+        "a:b",
+        "a: b",
+        "a #b",
+        "a#b",
+        "'q'",
+        '"q"',
+        "'it''s'",
+        '"a\\"b"',
+        "[a, b]",
+        "[]",
+        "{a: 1}",
+        "&x v",
+        "*x",
+        "!tag v",
+        "- x",
+        "-x",
+        "--x",
+        "?x",
+        ":x",
+        "x:",
+        "|",
+        ">",
+        "%x",
+        "@x",
+        "`x",
+        "Пётр",
+        "a  b",
+        "a, b",
+        "a]b",
+        "0b101",
+        "1e3",
+        "1.0e+3",
+        "=",
+        "<<",
+        "Null",
+        "NULL",
+        "True",
+        "tRue",
+        "0",
+        "00",
+        "0.",
+        "-.inf",
+        "1 000",
+        "+7 495 1",
+        "-5 x",
+        ".5 x",
+        "~ x",
+        "yes please",
+        "No way",
+        "null x",
+        "0x1f x",
+        "2026-12-05 10:00 x",
+        "1:20 x",
+        "true  ",
+        "  spaced",
+    ]
+)
+KEYS = st.sampled_from(["name", "next", "tags", "on", "yes", "null", "Name", "a-b", "_x", "phone", "name"])
+
+
+@st.composite
+def front_matters(draw: st.DrawFn) -> str:
+    lines = []
+    for _ in range(draw(st.integers(1, 6))):
+        key = draw(KEYS)
+        shape = draw(st.sampled_from(["value", "flow", "block", "empty", "comment", "raw"]))
+        if shape == "value":
+            lines.append(f"{key}: {draw(ATOMS)}{draw(st.sampled_from(['', ' ', '  # c']))}")
+        elif shape == "flow":
+            lines.append(f"{key}: [{', '.join(draw(st.lists(ATOMS, max_size=3)))}]")
+        elif shape == "block":
+            indent = draw(st.sampled_from(["", "  ", "    "]))
+            lines.append(f"{key}:")
+            lines += [f"{indent}- {atom}" for atom in draw(st.lists(ATOMS, min_size=1, max_size=3))]
+        elif shape == "empty":
+            lines.append(f"{key}:")
+        elif shape == "comment":
+            lines.append(draw(st.sampled_from(["# note", "", "  # indented note"])))
+        else:
+            lines.append(draw(st.text(alphabet=" :#-[]'\"abyn01\t\u2028", max_size=12)))
+    return "\n".join(lines) + "\n"
+
+
+@settings(max_examples=int(os.environ.get("TICKLER_YAML_EXAMPLES", "600")), deadline=None)
+@given(front_matters())
+def test_random_front_matter_agrees_or_steps_aside(text: str) -> None:
+    agree(text)
