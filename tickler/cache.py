@@ -14,7 +14,8 @@ import marshal
 import os
 import stat
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -54,8 +55,10 @@ def read_card(path: str, rel: str) -> tuple[Card | None, CardError | None]:
 class Index:
     """Entries for the card files of some folders, from the cache where the files are unchanged."""
 
-    def __init__(self, root: Path, *, use_cache: bool = True):
+    def __init__(self, root: Path, *, use_cache: bool = True, aside: bool = True):
         self.root = root
+        self.aside = aside  # whether a second process may read cold folders (``build_aside``)
+        self._aside: dict[str, int] = {}  # a cache file -> the second process writing it
         self.state = f"{root}/{STATE}/cache"  # text paths: a listing makes hundreds of them
         # Never through a link: a .tickler that points elsewhere is neither read nor written.
         self.use_cache = use_cache and not os.path.islink(f"{root}/{STATE}")
@@ -118,44 +121,23 @@ class Index:
         for folder in folders:
             if linked_folder(self.root, folder):
                 continue
-            try:
-                listing = list(os.scandir(self.root / folder))
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            store = self._text_file(folder)
-            cached = self.load(store, TEXT_VERSION)
-            fresh: dict[str, tuple[Any, ...]] = {}
-            changed = False
-            for entry in listing:
-                name = entry.name
-                if name[0] == "." or not name.endswith(".md"):
+            walk = Walk(self, folder, self._text_file(folder), TEXT_VERSION, ordered=False)
+            for seen in walk:
+                if seen.kind != "file":
                     continue
-                try:
-                    stat = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                hit = cached.get(name)
-                if (
-                    hit is not None
-                    and hit[0] == stat.st_mtime_ns
-                    and hit[1] == stat.st_size
-                    and type(hit[2]) is str
-                ):
-                    text = hit[2]
-                else:
+                text = seen.kept
+                if type(text) is not str:
                     try:
-                        text = fold(read_card_text(entry.path, f"{folder}/{name}"))
+                        text = fold(read_card_text(seen.path, f"{folder}/{seen.name}"))
                     except FileNotFoundError:
                         continue
                     except CardError as exc:
-                        yield folder, name[:-3], exc
+                        yield folder, seen.name[:-3], exc
                         continue
-                    changed = True
-                fresh[name] = (stat.st_mtime_ns, stat.st_size, text)
+                walk.keep(seen, text, new=text is not seen.kept)
                 if all(word in text for word in words):
-                    yield folder, name[:-3], None
-            if changed or fresh.keys() != cached.keys():
-                self.save(store, fresh, TEXT_VERSION)
+                    yield folder, seen.name[:-3], None
+            walk.save()
 
     def entries(
         self,
@@ -176,79 +158,128 @@ class Index:
         per card. Cards that cannot be read are always yielded, as problems. The yielded cards
         that ``rows`` accepts come with their table row (``Summary.row``), read from the card
         once and then kept in the cache with the rest."""
+        if len(folders) > 1:
+            self.build_aside(folders)
         for folder in folders:
             if linked_folder(self.root, folder):
                 message = "is a symbolic link; dividers must be plain folders in the binder"
                 yield Entry(folder, "", str(self.root / folder), None, CardError(message, path=folder))
                 continue
-            try:
-                listing = list(os.scandir(f"{self.root}/{folder}"))
-                if only is None:  # a filter's few answers are sorted by the caller
-                    listing.sort(key=lambda e: e.name)
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            cached = self.load(self._cache_file(folder))
-            fresh: dict[str, tuple[Any, ...]] = {}
-            changed = False
-            for entry in listing:
-                name = entry.name  # hidden and temporary files start with "."
-                if name[0] == "." or not name.endswith(".md"):
+            self.wait_aside(self._cache_file(folder))
+            walk = Walk(self, folder, self._cache_file(folder), VERSION, ordered=only is None)
+            for seen in walk:  # (a filter's few answers are sorted by the caller)
+                name = seen.name
+                rel, card_id = f"{folder}/{name}", name[:-3]
+                if seen.kind != "file":
+                    message = SYMLINK_CARD if seen.kind == "link" else FOLDER_CARD
+                    yield Entry(folder, card_id, seen.path, None, CardError(message, path=rel))
                     continue
-                if not entry.is_file(follow_symlinks=False) and (entry.is_symlink() or entry.is_dir()):
-                    message = SYMLINK_CARD if entry.is_symlink() else FOLDER_CARD
-                    yield Entry(
-                        folder, name[:-3], entry.path, None, CardError(message, path=f"{folder}/{name}")
-                    )
-                    continue  # (a pipe or a device goes on, to be refused when read)
-                try:
-                    stat = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                mtime, size = stat.st_mtime_ns, stat.st_size
-                hit: Any = cached.get(name)
-                encoded: Any = None
-                if hit is not None:
+                encoded: Any = seen.kept
+                if encoded is not None:
                     try:  # the checksum vouches for the file; an entry of another shape is read again
-                        if hit[0] == mtime and hit[1] == size and (len(hit[2]) == OK or hit[2][0] == "error"):
-                            encoded = hit[2]
+                        if len(encoded) == OK or encoded[0] == "error":
                             skip = only is not None and encoded[0] == "ok" and not only(encoded)
+                        else:
+                            encoded = None
                     except (TypeError, LookupError, AttributeError):
                         encoded = None
-                rel, card_id = f"{folder}/{name}", name[:-3]
                 card, error = None, None
-                if encoded is None:
-                    seen = known.get((folder, name)) if known else None
-                    if seen is not None and seen[0] == mtime and seen[1] == size:
-                        card, error = seen[2], None
+                new = encoded is None
+                if new:
+                    wrote = known.get((folder, name)) if known else None
+                    if wrote is not None and wrote[0] == seen.mtime and wrote[1] == seen.size:
+                        card, error = wrote[2], None
                     else:
-                        card, error = read_card(entry.path, rel)
+                        card, error = read_card(seen.path, rel)
                     encoded = encode(Summary.of(card_id, card) if card else None, error)
                     skip = only is not None and encoded[0] == "ok" and not only(encoded)
-                    hit = (mtime, size, encoded)
-                    changed = True
-                fresh[name] = hit
                 if skip:
+                    walk.keep(seen, encoded, new=new)
                     continue
                 decoded = decode(encoded, rel)
                 if decoded is None or (
                     rows is not None and encoded[0] == "ok" and encoded[7] is None and rows(encoded)
                 ):  # a shape this version never writes, or a row wanted for the first time
                     if card is None and error is None:  # not read yet in this pass
-                        card, error = read_card(entry.path, rel)
+                        card, error = read_card(seen.path, rel)
                     summary = Summary.of(card_id, card, with_row=rows is not None) if card else None
                     encoded = encode(summary, error)
                     decoded = decode(encoded, rel)
                     assert decoded is not None
-                    fresh[name] = (mtime, size, encoded)
-                    changed = True
-                yield Entry(folder, card_id, entry.path, *decoded)
-            if changed or fresh.keys() != cached.keys():
-                self.save(self._cache_file(folder), fresh)
-            if changed or fresh.keys() != cached.keys() or not os.path.exists(self._birthday_file(folder)):
-                self._save_birthdays(folder, fresh)
-            if changed or fresh.keys() != cached.keys() or not os.path.exists(self._search_file(folder)):
-                self._save_search(folder, fresh)
+                    new = True
+                walk.keep(seen, encoded, new=new)
+                yield Entry(folder, card_id, seen.path, *decoded)
+            changed = walk.save()
+            if changed or not os.path.exists(self._birthday_file(folder)):
+                self._save_birthdays(folder, walk.fresh)
+            if changed or not os.path.exists(self._search_file(folder)):
+                self._save_search(folder, walk.fresh)
             progress.step()
+
+    # ------------------------------------------------------------------ cold folders
+
+    def build_aside(
+        self,
+        folders: list[str] | tuple[str, ...],
+        store_of: Callable[[str], str] | None = None,
+        build: Callable[[list[str]], Iterable[object]] | None = None,
+    ) -> None:
+        """Let a second process read about half of the cold folders among ``folders`` (those with
+        cache file yet, ``store_of`` the folder, as on a fresh clone, where a first command reads every card)
+        while this one reads the rest: a fork that goes through the later cold folders with
+        ``build`` (by default ``entries``), writes their cache files and exits. ``wait_aside``
+        waits for it before a folder it has is gone through here; if it failed, that folder is
+        read here, as without it. Only where it pays (thousands of cold cards), never in a
+        process with other threads than daemon ones (a server), never from the second process."""
+        if not self.use_cache or not self.aside or _IN_ASIDE or not _may_fork():
+            return
+        store_of = store_of or self._cache_file
+        cold = [
+            f
+            for f in folders
+            if (store := store_of(f)) not in self._aside
+            and not os.path.exists(store)
+            and not linked_folder(self.root, f)
+        ]
+        if len(cold) < 4:
+            return
+        sizes = []
+        for folder in cold:
+            try:
+                sizes.append(len(os.listdir(f"{self.root}/{folder}")))
+            except OSError:
+                sizes.append(0)
+        if sum(sizes) < _aside_from():
+            return
+        first, theirs = len(cold), 0  # the later folders, with about half of the cards
+        while first > 1 and 2 * (theirs + sizes[first - 1]) <= sum(sizes):
+            first -= 1
+            theirs += sizes[first]
+        if first == len(cold):
+            return
+        try:
+            pid = os.fork()
+        except OSError:
+            return
+        if pid == 0:  # the second process: read, write the cache files, exit without a word
+            try:
+                _in_aside()
+                for _ in (build or self.entries)(cold[first:]):
+                    pass
+            finally:
+                os._exit(0)
+        for folder in cold[first:]:
+            self._aside[store_of(folder)] = pid
+
+    def wait_aside(self, store: str) -> None:
+        """Wait for the second process that writes the cache file ``store``, if one does."""
+        pid = self._aside.pop(store, None)
+        if pid is None:
+            return
+        with suppress(ChildProcessError):
+            os.waitpid(pid, 0)
+        for key in [k for k, p in self._aside.items() if p == pid]:
+            del self._aside[key]
 
     # ------------------------------------------------------------------ searching
 
@@ -376,6 +407,96 @@ class Index:
                 by_folder[target][name] = hit
         for folder, cards in by_folder.items():
             self.save(self._cache_file(folder), cards)
+
+
+class Seen(NamedTuple):
+    """A card file of a folder as the walk found it, and what the folder's cache kept for it."""
+
+    name: str  # the file name (``id.md``)
+    path: str
+    mtime: int  # -1 for a link or a folder named like a card
+    size: int
+    kept: Any  # what the cache kept for the file in this very state (size and time), else None
+    kind: str  # "file" (a pipe or a device too: it is refused when read), "link" or "folder"
+
+
+class Walk:
+    """The one walk over a folder's card files that every cache of ``.tickler/cache/`` makes: list
+    the folder, ``stat`` each card file, and hand on what the cache kept for a file still in the
+    state it was kept for. The caller works out the rest, ``keep``s each file's value, and
+    ``save`` writes the cache file again when anything differs."""
+
+    def __init__(self, index: Index, folder: str, store: str, version: int, *, ordered: bool):
+        self.index, self.folder, self.store, self.version = index, folder, store, version
+        self.ordered = ordered
+        self.cached: dict[str, Any] = {}
+        self.fresh: dict[str, tuple[Any, ...]] = {}
+        self.changed = False
+
+    def __iter__(self) -> Iterator[Seen]:
+        try:
+            listing = list(os.scandir(f"{self.index.root}/{self.folder}"))
+        except (FileNotFoundError, NotADirectoryError):
+            return
+        if self.ordered:
+            listing.sort(key=lambda e: e.name)
+        self.cached = cached = self.index.load(self.store, self.version)
+        for entry in listing:
+            name = entry.name  # hidden and temporary files start with "."
+            if name[0] == "." or not name.endswith(".md"):
+                continue
+            if not entry.is_file(follow_symlinks=False) and (entry.is_symlink() or entry.is_dir()):
+                yield Seen(name, entry.path, -1, -1, None, "link" if entry.is_symlink() else "folder")
+                continue
+            try:
+                info = entry.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            mtime, size = info.st_mtime_ns, info.st_size
+            hit = cached.get(name)
+            same = type(hit) is tuple and len(hit) == 3 and hit[0] == mtime and hit[1] == size
+            kept = hit[2] if same else None  # type: ignore[index]
+            yield Seen(name, entry.path, mtime, size, kept, "file")
+
+    def keep(self, seen: Seen, value: Any, *, new: bool) -> None:
+        """The value to keep for the file (``new``: made now, not the one kept)."""
+        self.fresh[seen.name] = (seen.mtime, seen.size, value)
+        self.changed = self.changed or new
+
+    def save(self) -> bool:
+        """Write the cache file when anything differs from what it held; whether it did."""
+        if self.changed or self.fresh.keys() != self.cached.keys():
+            self.index.save(self.store, self.fresh, self.version)
+            return True
+        return False
+
+
+ASIDE_FROM = 3_000  # cold cards from which a second process reads half of them (``build_aside``)
+_IN_ASIDE = False
+
+
+def _aside_from() -> int:
+    """``ASIDE_FROM``, or the setting ``TICKLER_ASIDE_FROM`` (0 turns the second process off)."""
+    try:
+        value = int(os.environ.get("TICKLER_ASIDE_FROM", ASIDE_FROM))
+    except ValueError:
+        return ASIDE_FROM
+    return value if value > 0 else 1 << 62
+
+
+def _in_aside() -> None:
+    global _IN_ASIDE
+    _IN_ASIDE = True
+    progress.forget()  # (the bar is the first process's)
+
+
+def _may_fork() -> bool:
+    if not hasattr(os, "fork"):
+        return False
+    import threading
+
+    main = threading.main_thread()
+    return all(t.daemon for t in threading.enumerate() if t is not main)
 
 
 class Kept(NamedTuple):

@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import datetime as dt
 import gc
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from . import progress
-from .cache import Index, read_card
+from .cache import Index, Walk, read_card
 from .card.log import LogEntry
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD
@@ -185,41 +184,23 @@ class Ledger:
         """Every card of ``folders`` as an account, or the error that keeps it from being read,
         folder by folder in file-name order. Linked dividers are passed over (``check`` reports
         them); a linked card, a folder or a pipe named like a card is an error."""
-        root = self.index.root
+        index = self.index
         progress.stage("Reading accounts", len(folders))
+        index.build_aside(folders, self._file, lambda theirs: self.accounts(theirs))
         for folder in folders:
-            if linked_folder(root, folder):
+            if linked_folder(index.root, folder):
                 continue
-            try:
-                listing = sorted(os.scandir(f"{root}/{folder}"), key=lambda e: e.name)
-            except (FileNotFoundError, NotADirectoryError):
-                continue
-            store = self._file(folder)
-            cached = self.index.load(store, LEDGER_VERSION)
-            fresh: dict[str, tuple[Any, ...]] = {}
-            changed = False
-            for entry in listing:
-                name = entry.name
-                if name[0] == "." or not name.endswith(".md"):
+            index.wait_aside(self._file(folder))
+            walk = Walk(index, folder, self._file(folder), LEDGER_VERSION, ordered=True)
+            for seen in walk:
+                card_id, rel = seen.name[:-3], f"{folder}/{seen.name}"
+                if seen.kind != "file":
+                    yield CardError(SYMLINK_CARD if seen.kind == "link" else FOLDER_CARD, path=rel)
                     continue
-                card_id, rel = name[:-3], f"{folder}/{name}"
-                if not entry.is_file(follow_symlinks=False):
-                    if entry.is_symlink() or entry.is_dir():
-                        yield CardError(SYMLINK_CARD if entry.is_symlink() else FOLDER_CARD, path=rel)
-                    else:
-                        yield read_card(entry.path, rel)[1] or CardError("is not a file", path=rel)
-                    continue
-                try:
-                    stat = entry.stat(follow_symlinks=False)
-                except OSError:
-                    continue
-                mtime, size = stat.st_mtime_ns, stat.st_size
-                hit: Any = cached.get(name)
-                found = None
-                if type(hit) is tuple and len(hit) == 3 and hit[0] == mtime and hit[1] == size:
-                    found = _decode(folder, card_id, hit[2])
+                found = _decode(folder, card_id, seen.kept) if seen.kept is not None else None
+                data = seen.kept
                 if found is None:
-                    card, error = read_card(entry.path, rel)
+                    card, error = read_card(seen.path, rel)
                     if card is None:
                         assert error is not None
                         if "disappeared" in error.message:
@@ -228,10 +209,7 @@ class Ledger:
                     else:
                         found = account_of(folder, card_id, card)
                         data = _encode(found)
-                    hit = (mtime, size, data)
-                    changed = True
-                fresh[name] = hit
+                walk.keep(seen, data, new=data is not seen.kept)
                 yield found
-            if changed or fresh.keys() != cached.keys():
-                self.index.save(store, fresh, LEDGER_VERSION)
+            walk.save()
             progress.step()

@@ -130,3 +130,9 @@ def step(n: int = 1) -> None:
     """``n`` more steps of the current stage done."""
     if _active is not None:
         _active.step(n)
+
+
+def forget() -> None:
+    """No bar from here on (in a second process reading for the first, ``cache.build_aside``)."""
+    global _active
+    _active = None

@@ -477,6 +477,7 @@ def _one_pass(
                 found += seen
     due: list[Entry] = []
     problems: list[TicklerError] = []
+    binder.index_store().build_aside(listed)  # (a fresh clone: half its folders read beside)
     for folder in listed:
         wanted = folder in due_folders
         only: Filter | None = is_due if wanted else has_birthday

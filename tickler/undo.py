@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from .binder import Binder
 from .errors import TicklerError
-from .fsutil import atomic_write
+from .fsutil import atomic_move, atomic_write
 from .git import Repo, TreeChange, find_repo
 from .layout import card_id_of, card_rel
 
@@ -91,19 +91,44 @@ def undo(binder: Binder, *, dry_run: bool = False) -> Undo:
         if dry_run:
             return result
         assert tx is not None
-        contents = repo.contents([(rel, blob) for rel, blob in plan if blob is not None])
+        back = _moved_back(changes)  # old path -> the path the change moved the card to
+        moved_to = set(back.values())
+        contents = repo.contents([(rel, blob) for rel, blob in plan if blob is not None and rel not in back])
         binder.touch(*(binder.root / rel for rel, _ in plan))
+        for old, new in back.items():
+            binder.divider(old.rpartition("/")[0])
+            atomic_move(binder.root / new, binder.root / old)
+            binder.moved(new.rpartition("/")[0], old.rpartition("/")[0], card_id_of(new) or "")
         for rel, blob in plan:
             path = binder.root / rel
-            if blob is None:
+            if blob is None and rel not in moved_to:
                 path.unlink(missing_ok=True)
-            else:
+            elif blob is not None and rel not in back:
                 if "/" in rel:
                     binder.divider(rel.rpartition("/")[0])
                 atomic_write(path, contents[rel])
         tx.message = f"tickler undo: {subject}"
         tx.details = [f"Undoes: {commit}", *result.lines()]
     return result
+
+
+def _moved_back(changes: list[TreeChange]) -> dict[str, str]:
+    """The cards the change only moved (a path gone, one of the same card made with the same
+    bytes), as old path -> new path: the undo renames each back, as ``roll`` moved it, rather than
+    writing its bytes again (a roll of thousands of cards is undone at the cost of git's revert)."""
+    gone: dict[tuple[str, str], str] = {}
+    for c in changes:
+        card_id = card_id_of(c.path)
+        if card_id is not None and c.before is not None and c.after is None:
+            gone[(card_id, c.before)] = c.path
+    back = {}
+    for c in changes:
+        card_id = card_id_of(c.path)
+        if card_id is not None and c.before is None and c.after is not None:
+            old = gone.pop((card_id, c.after), None)
+            if old is not None:
+                back[old] = c.path
+    return back
 
 
 def _refuse_unless_exact(binder: Binder, repo: Repo, subject: str, changes: list[TreeChange]) -> None:
