@@ -42,7 +42,7 @@ def clone(tmp_path: Path) -> Path:
         due = today + dt.timedelta(days=(n * 7) % 400)
         folder = location_for(Due(due), today)
         day = due.day
-        extra = f"birthday: 1980-11-{1 + n % 28:02d}\n" if n % 3 == 0 else ""
+        extra = f"birthday: 1980-{1 + n // 3 % 12:02d}-{1 + n % 28:02d}\n" if n % 3 == 0 else ""
         if n % 7 == 0:
             extra += "tags:\n  - 'vip'\n  - retail  # a comment\nnote: \"quoted: with a colon\"\n"
         if n % 11 == 0:
@@ -53,6 +53,18 @@ def clone(tmp_path: Path) -> Path:
         )
         (root / folder).mkdir(parents=True, exist_ok=True)
         (root / folder / f"c{n:04d}.md").write_text(text, encoding="utf-8")
+    odd = {  # birthdays YAML gives in less plain ways, and a broken card
+        "escaped": '"birth\\x64ay": 1980-11-24\n',
+        "quoted": "'anniversary': 2001-11-25\n",
+        "flow": "{}\n",
+        "broken": "birthday: [1980-11-24\n",
+    }
+    for key, line in odd.items():
+        front = f"---\nname: Odd {key}\nnext: 2027-03-01\n{line}---\n" if key != "flow" else ""
+        if key == "flow":
+            front = "---\n{name: Odd flow, next: 2027-03-01, birthday: 1975-11-26}\n---\n"
+        (root / "months/03").mkdir(parents=True, exist_ok=True)
+        (root / "months/03" / f"odd-{key}.md").write_text(front + f"# Odd {key}\n", encoding="utf-8")
     subprocess.run(["git", "add", "-A"], cwd=root, check=True)
     subprocess.run(["git", "commit", "-qm", "the team's binder"], cwd=root, check=True)
     return root
@@ -67,7 +79,17 @@ def test_a_second_process_reading_cold_folders_changes_no_answer(clone: Path, co
     two = tickler(clone, *command, TICKLER_ASIDE_FROM="50")  # the later half read by a fork
     assert one == two and one.strip()
     assert tickler(clone, *command) == one  # and warm, from what the second process wrote
-    assert "problem" not in tickler(clone, "check")
+
+
+def test_the_birthday_line_of_a_fresh_clone_is_the_walks(clone: Path) -> None:
+    """The first `today` reads the birthday view of the folders with no card due from the cards'
+    text; after `check` has summed up every card, the line is the same."""
+    first = tickler(clone, "today", "--all")
+    assert "Odd escaped" in first and "Odd quoted" in first and "Odd flow" in first
+    assert "Odd broken" not in first
+    shutil.rmtree(clone / ".tickler")
+    subprocess.run([str(TICKLER), "--binder", str(clone), "check"], capture_output=True, check=False)
+    assert tickler(clone, "today", "--all") == first
 
 
 def test_the_second_process_writes_the_cache_files_of_its_folders(
@@ -90,7 +112,7 @@ def test_the_second_process_writes_the_cache_files_of_its_folders(
         (e.folder, e.id, e.summary.name if e.summary else None)
         for e in Index(clone, use_cache=False).entries(folders)
     )
-    assert entries == fresh and len(entries) == 600
+    assert entries == fresh and len(entries) == 604
 
 
 def test_undo_of_a_roll_moves_each_card_back(clone: Path) -> None:

@@ -13,8 +13,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tickler.card import Card
+from tickler.card.log import read_raw, section, section_by_lines
 from tickler.card.plainyaml import _DATE, _tag, plain_mapping
 from tickler.card.safeyaml import load_yaml
+from tickler.ledger import _raw_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -236,3 +238,69 @@ def front_matters(draw: st.DrawFn) -> str:
 @given(front_matters())
 def test_random_front_matter_agrees_or_steps_aside(text: str) -> None:
     agree(text)
+
+
+BODY_LINES = st.sampled_from(
+    [
+        "## Log",
+        "# Log",
+        "### log ##",
+        "## Log  ",
+        "##Log",
+        "## Notes",
+        "# Title",
+        "- 2026-01-02 call: x",
+        "text",
+        "",
+        "```",
+        "~~~",
+        "  ## Log",
+        "#### Log",
+        "## Log\r",
+        "a\x85b",
+        "## Other",
+        "####### Log",
+        "## LOG #",
+        "#\tLog",
+    ]
+)
+
+
+@settings(max_examples=int(os.environ.get("TICKLER_YAML_EXAMPLES", "600")), deadline=None)
+@given(st.lists(BODY_LINES, max_size=12), st.booleans())
+def test_the_log_section_is_found_the_same_in_one_go(lines: list[str], final_newline: bool) -> None:
+    text = "---\nname: x\n---\n" + "\n".join(lines) + ("\n" if final_newline else "")
+    offset = text.index("---\n", 4) + 4
+    assert section(text, offset) == section_by_lines(text, offset)
+
+
+LOG_LINES = st.sampled_from(
+    [
+        "## Log",
+        "## Notes",
+        "- 2026-01-02 call: x",
+        "- 2026-01-02 10:30 Call: later",
+        "- 2026-01-02 09:05 call: earlier",
+        "- 2026-02-30 call: no such day",
+        "- 2026-01-02 25:00 call: no such hour",
+        "- 2026-01-02 10:75 call: no such minute",
+        "- 2026-03-01 purchase 0500.00: leading zero",
+        "- 2026-03-01 purchase +12: plus",
+        "- 2026-03-01 purchase -0.50: refund",
+        "- 2026-03-01 purchase 12.5:",
+        "- 2026-03-01 reward 100:  spaced  ",
+        "- not an entry",
+        "text",
+        "",
+    ]
+)
+
+
+@settings(max_examples=int(os.environ.get("TICKLER_YAML_EXAMPLES", "600")), deadline=None)
+@given(st.lists(LOG_LINES, max_size=12))
+def test_the_ledger_reads_a_log_as_its_entries_say(lines: list[str]) -> None:
+    text = "---\nname: x\n---\n## Log\n" + "\n".join(lines) + "\n"
+    card = Card.parse(text, source="x.md")
+    entries, bad = card.log()
+    entries.sort(key=lambda e: (e.sort_key, e.line))
+    assert read_raw(card.text, card.fm_end) == ([_raw_of(e) for e in entries], bad)

@@ -371,6 +371,61 @@ class Index:
                 found.append((name, hit[0], hit[1], encoded[1], encoded[3], encoded[6], encoded[8]))
         self.save(self._birthday_file(folder), {"birthdays": found})
 
+    def prepare(self, full: list[str], views: list[str]) -> set[str]:
+        """Before a command goes through ``full`` card by card and wants only the birthday view
+        of ``views`` (``today``, ``agenda``): of ``views``, the cold folders (no cache file, as on
+        a fresh clone) get the view from a scan of their cards' text (``scan_birthdays``), not
+        from a summary of each card; the work is shared with a second process (``build_aside``).
+        Returns the folders to ``scan_birthdays`` (it waits for that process where it has one)."""
+        scan = {
+            f for f in views if not os.path.exists(self._cache_file(f)) and not linked_folder(self.root, f)
+        }
+
+        def store_of(folder: str) -> str:
+            return self._birthday_file(folder) if folder in scan else self._cache_file(folder)
+
+        def build(theirs: list[str]) -> Iterator[object]:
+            for folder in theirs:
+                if folder in scan:
+                    self.scan_birthdays(folder)
+                else:
+                    yield from self.entries([folder])
+
+        self.build_aside([*full, *(f for f in views if f in scan)], store_of, build)
+        return scan
+
+    def scan_birthdays(self, folder: str) -> None:
+        """Write a cold folder's birthday view (as ``_save_birthdays`` does) reading only the
+        cards whose text names a ``birthday`` or an ``anniversary``: YAML cannot give a card
+        either key without the word written in it (or an escape, ``\\``, which is read too).
+        A card that cannot be read has neither in the view, as in a walk."""
+        from .card import Card
+
+        store = self._birthday_file(folder)
+        self.wait_aside(store)
+        if os.path.exists(store):
+            return
+        found = []
+        for seen in Walk(self, folder, "", VERSION, ordered=False):
+            if seen.kind != "file":
+                continue
+            rel = f"{folder}/{seen.name}"
+            try:
+                text = read_card_text(seen.path, rel)
+            except (CardError, FileNotFoundError):
+                continue
+            if "birthday" not in text and "anniversary" not in text and "\\" not in text:
+                continue
+            try:
+                card = Card.parse(text, source=rel)
+            except CardError:
+                continue
+            born, wed = card.get("birthday"), card.get("anniversary")
+            born, wed = born if isinstance(born, str) else None, wed if isinstance(wed, str) else None
+            if born is not None or wed is not None:
+                found.append((seen.name, seen.mtime, seen.size, card.name, card.owner, born, wed))
+        self.save(store, {"birthdays": found})
+
     def birthdays_seen(
         self, folder: str
     ) -> list[tuple[str, int, int, str, str | None, str | None, str | None]] | None:

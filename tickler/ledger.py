@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import progress
 from .cache import Index, Walk, read_card
-from .card.log import LogEntry
+from .card.log import LogEntry, read_raw
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD
 from .layout import linked_folder
@@ -115,9 +115,15 @@ def _raw_of(e: LogEntry) -> Raw:
     )
 
 
-def account_of(folder: str, card_id: str, card: Card) -> Account:
-    entries, bad = card.log()
-    entries.sort(key=lambda e: (e.sort_key, e.line))
+def account_of(folder: str, card_id: str, card: Card, *, objects: bool = True) -> Account:
+    """The card as an account; ``objects``: with its entries made at once (else when asked)."""
+    if objects:
+        entries, bad = card.log()
+        entries.sort(key=lambda e: (e.sort_key, e.line))
+        raw = tuple(_raw_of(e) for e in entries)
+    else:
+        rows, bad = read_raw(card.text, card.fm_end)
+        raw, entries = tuple(rows), None
     return Account(
         folder,
         card_id,
@@ -126,9 +132,9 @@ def account_of(folder: str, card_id: str, card: Card) -> Account:
         next_text(card),
         tuple(card.tags),
         card.get("cadence"),
-        tuple(_raw_of(e) for e in entries),
+        raw,
         tuple(bad),
-        tuple(entries),
+        tuple(entries) if entries is not None else None,
     )
 
 
@@ -207,7 +213,7 @@ class Ledger:
                             continue
                         found, data = error, ("error", error.message, error.line)
                     else:
-                        found = account_of(folder, card_id, card)
+                        found = account_of(folder, card_id, card, objects=False)
                         data = _encode(found)
                 walk.keep(seen, data, new=data is not seen.kept)
                 yield found

@@ -477,8 +477,13 @@ def _one_pass(
                 found += seen
     due: list[Entry] = []
     problems: list[TicklerError] = []
-    binder.index_store().build_aside(listed)  # (a fresh clone: half its folders read beside)
+    views = [f for f in listed if f not in due_folders]  # (their birthday view is all they give)
+    scan = binder.index_store().prepare([f for f in listed if f in due_folders], views) if views else set()
     for folder in listed:
+        if folder in scan:  # a fresh clone: the view from the cards' text
+            binder.index_store().scan_birthdays(folder)
+            found += _birthdays_seen(binder, folder, *birthday_span) or [] if birthday_span else []
+            continue
         wanted = folder in due_folders
         only: Filter | None = is_due if wanted else has_birthday
         if wanted and has_birthday is not None:

@@ -18,6 +18,8 @@ from typing import NamedTuple
 from ..errors import TicklerError
 
 _HEADING = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*\r?$")
+_HEADINGS = re.compile(r"^(#{1,6})[ \t]+(.*?)[ \t]*#*[ \t]*$", re.MULTILINE)  # (see section)
+_ODD_BREAK = re.compile("[\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")  # line breaks to splitlines, not to ^/$
 _ENTRY = re.compile(
     r"^- (?P<date>\d{4}-\d{2}-\d{2})(?: (?P<time>\d{1,2}:\d{2}))?"
     r" (?P<kind>[^\W\d][\w-]*)(?: (?P<amount>[-+]?\d+(?:\.\d+)?))?:(?: (?P<text>.*?))?[ \t]*\r?$"
@@ -138,6 +140,27 @@ def section(text: str, offset: int) -> tuple[int | None, int]:
     or a higher level), looking from ``offset`` (the end of the front matter) on."""
     level = 0
     start: int | None = None
+    if (
+        (offset == 0 or text[offset - 1] == "\n")
+        and text.find("```", offset) < 0
+        and text.find("~~~", offset) < 0
+        and _ODD_BREAK.search(text, offset) is None
+    ):
+        # No fence and no line break but "\n" (nearly every card): the headings found in one go.
+        for heading in _HEADINGS.finditer(text, offset):
+            if start is not None and len(heading[1]) <= level:
+                return start, heading.start()
+            if start is None and heading[2].strip().lower() == "log":
+                level = len(heading[1])
+                start = min(heading.end() + 1, len(text))
+        return start, len(text)
+    return section_by_lines(text, offset)
+
+
+def section_by_lines(text: str, offset: int) -> tuple[int | None, int]:
+    """``section`` line by line: what it does when the text holds a fence or other line breaks."""
+    level = 0
+    start: int | None = None
     in_fence = False
     for raw in text[offset:].splitlines(keepends=True):
         stripped = raw.lstrip()
@@ -171,6 +194,47 @@ def read(text: str, offset: int) -> tuple[list[LogEntry], list[int]]:
                 entries.append(entry)
         line_no += 1
     return entries, bad
+
+
+_ORDINALS: dict[str, int | None] = {}  # a written date -> its ordinal (None: no real date)
+
+
+def read_raw(text: str, offset: int) -> tuple[list[tuple[int, int, str, str | None, str, int]], list[int]]:
+    """What ``read`` gives, as the plain tuples the ledger keeps, in date order: (date ordinal,
+    minutes since midnight or -1, kind, amount as ``str(Decimal)``, text, line), without making
+    an entry object of each line (a fresh clone's first report reads every card's Log)."""
+    found: list[tuple[int, int, str, str | None, str, int]] = []
+    bad: list[int] = []
+    start, end = section(text, offset)
+    if start is None:
+        return found, bad
+    line_no = text.count("\n", 0, start) + 1
+    for raw in text[start:end].splitlines():
+        if raw.startswith("- "):
+            match = _ENTRY.match(raw)
+            written = match["date"] if match else ""
+            ordinal = _ORDINALS.get(written, -1) if match else None
+            if ordinal == -1:
+                try:
+                    ordinal = dt.date.fromisoformat(written).toordinal()
+                except ValueError:
+                    ordinal = None
+                if len(_ORDINALS) < 10_000:
+                    _ORDINALS[written] = ordinal
+            minutes = -1
+            if match and ordinal is not None and match["time"]:
+                hh, mm = match["time"].split(":")
+                minutes = int(hh) * 60 + int(mm) if int(hh) < 24 and int(mm) < 60 else -2
+            if match is None or ordinal is None or minutes == -2:
+                bad.append(line_no)
+            else:
+                amount = str(Decimal(match["amount"])) if match["amount"] else None
+                found.append(
+                    (ordinal, minutes, match["kind"].lower(), amount, (match["text"] or "").strip(), line_no)
+                )
+        line_no += 1
+    found.sort(key=lambda r: (r[0], max(r[1], 0), r[5]))
+    return found, bad
 
 
 def append_lines(text: str, offset: int, newline: str, lines: list[str]) -> str:

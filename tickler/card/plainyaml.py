@@ -49,7 +49,11 @@ def plain_mapping(text: str) -> dict[str, Any] | None:
                 and ": " not in written
                 and " #" not in written
                 and written[-1] != ":"
-                and (written[0] not in rules or (written[0] in _SPACELESS and " " in written))
+                and (
+                    written[0] not in rules
+                    or (written[0] in _SPACELESS and " " in written)
+                    or _DATE.fullmatch(written) is not None
+                )
             ):
                 found[key] = written
                 continue
