@@ -29,7 +29,7 @@ from .summary import OK, Filter, Summary, decode, encode, matching_text
 if TYPE_CHECKING:
     from .card import Card
 
-VERSION = 9  # 9: each entry keeps the anniversary and whether the Log holds a contact (summary.py)
+VERSION = 10  # 10: each entry keeps since when the card has been waiting (summary.py)
 TEXT_VERSION = 1
 
 

@@ -248,12 +248,24 @@ class Repo:
         return blobs
 
     def _converts(self, repo_paths: list[str]) -> bool:
-        """Whether git would store any of these files other than byte for byte."""
-        if self.text("config", "--get", "core.autocrlf", check=False).strip().lower() in ("true", "input"):
+        """Whether git would store any of these files other than byte for byte (asked of git once
+        a command for each path: settings and attributes do not change under the lock)."""
+        known = self.__dict__.setdefault("_converted", {})
+        if "" not in known:  # (the setting first)
+            autocrlf = self.text("config", "--get", "core.autocrlf", check=False).strip().lower()
+            known[""] = autocrlf in ("true", "input")
+        if known[""]:
             return True
-        listing = b"".join(p.encode("utf-8") + b"\0" for p in repo_paths)
-        attrs = self.run("check-attr", "-z", "--stdin", *_CONTENT_ATTRS, stdin=listing).stdout.split(b"\0")
-        return any(value not in (b"unspecified", b"") for value in attrs[2::3])
+        unknown = [p for p in dict.fromkeys(repo_paths) if p not in known]
+        if unknown:
+            listing = b"".join(p.encode("utf-8") + b"\0" for p in unknown)
+            out = self.run("check-attr", "-z", "--stdin", *_CONTENT_ATTRS, stdin=listing).stdout.split(b"\0")
+            for path in unknown:
+                known[path] = False
+            for raw, value in zip(out[0::3], out[2::3], strict=False):
+                if value not in (b"unspecified", b""):
+                    known[raw.decode("utf-8", "surrogateescape")] = True
+        return any(known[p] for p in repo_paths)
 
     def _packed(self, repo_paths: list[str], tmp: Path) -> bytes | None:
         """For a commit of thousands of files: their contents written into one pack by ``git
@@ -296,7 +308,10 @@ class Repo:
         return self.text("log", "-1", "--format=%B", commit, "--")
 
     def parents(self, commit: str) -> list[str]:
-        return self.text("rev-list", "--parents", "-n", "1", commit, "--").split()[1:]
+        known = self.__dict__.setdefault("_parents", {})  # (a commit's parents never change)
+        if commit not in known:
+            known[commit] = self.text("rev-list", "--parents", "-n", "1", commit, "--").split()[1:]
+        return list(known[commit])
 
     def is_ancestor(self, ancestor: str, descendant: str) -> bool:
         return self.run("merge-base", "--is-ancestor", ancestor, descendant, check=False).returncode == 0

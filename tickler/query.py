@@ -9,7 +9,6 @@ from typing import NamedTuple, TypeVar
 
 from .binder import Binder, Filed, Scan
 from .cache import Entry
-from .card.log import waiting_since
 from .config import current_user, owner_matches
 from .dates import Clock, Due, add_months, parse_birthday
 from .errors import CardError, DateError, TicklerError
@@ -377,13 +376,18 @@ def today_view(binder: Binder, clock: Clock, owners: Owners, *, full: bool = Fal
 
 def _waiting(binder: Binder, entry: Entry, today: dt.date) -> dt.date | None:
     """For a card due today, the date it was first due when roll brought it here (its Log
-    ends in ``rolled`` entries); the card is read for it (the few due today, read fresh)."""
+    ends in ``rolled`` entries): kept in the index with the card's row, else read from the card."""
     if entry_due(entry).date != today or is_request(entry):
         return None
+    waiting = entry.summary.waiting if entry.summary is not None else None
+    if waiting is not None:  # (kept with the card's row, from its Log)
+        return dt.date.fromisoformat(waiting) if waiting else None
     try:
         card = binder.load(entry.folder, entry.id).card
     except TicklerError:
         return None  # (changed since the index saw it: the listing reports it next time)
+    from .card.log import waiting_since
+
     return waiting_since(card.log()[0])
 
 

@@ -1,6 +1,7 @@
 """What the index keeps of a card: its ``Summary`` (name, next, owner, the folded search text, the
-phones, birthday, anniversary, table row, whether its Log holds a contact), the plain tuple the
-cache stores it as, and the filters asked of that tuple before any object is made.
+phones, birthday, anniversary, table row, whether its Log holds a contact, since when it has
+waited), the plain tuple the cache stores it as, and the filters asked of that tuple before any
+object is made.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from .patterns import Pattern
 if TYPE_CHECKING:
     from .card import Card
 
-OK = 10  # the length of a readable card's entry
+OK = 11  # the length of a readable card's entry
 _NON_DIGITS = Pattern(r"\D+")
 _PLAIN_DATE = Pattern(r"\d{4}-\d\d-\d\d")
 _SKIPPED_IN_LAST = ("rolled", "balanced")  # tickler's own bookkeeping, not a contact
@@ -39,12 +40,14 @@ def row_of(card: Card) -> Row:
     return row_and_contact(card)[0]
 
 
-def row_and_contact(card: Card) -> tuple[Row, bool]:
-    """The card's table row, and whether its Log holds a contact with the customer (a card
-    scheduled without one is a first call); both from one reading of the Log."""
-    from .card.log import is_contact
+def row_and_contact(card: Card) -> tuple[Row, bool, str]:
+    """The card's table row, whether its Log holds a contact with the customer (a card scheduled
+    without one is a first call), and since when it has been waiting (``waiting_since``, as
+    YYYY-MM-DD, "" when it is not); all from one reading of the Log."""
+    from .card.log import is_contact, waiting_since
 
     entries = card.log()[0]
+    since = waiting_since(entries)
     contacted = any(is_contact(e.kind) for e in entries)
     shown = [e for e in entries if e.kind not in _SKIPPED_IN_LAST]
     last = max(shown, key=lambda e: (e.sort_key, e.line)) if shown else None
@@ -55,7 +58,8 @@ def row_and_contact(card: Card) -> tuple[Row, bool]:
             last_text += f" {last.amount}"
         last_text += f": {last.text}" if last.text else ""
     company, phone = card.get("company"), card.get("phone")
-    return (_cell(company), _cell(phone), card.action or "", last_text), contacted
+    row = (_cell(company), _cell(phone), card.action or "", last_text)
+    return row, contacted, since.isoformat() if since is not None else ""
 
 
 def last_kind(row: Row | None) -> str | None:
@@ -80,6 +84,7 @@ class Summary:
         "phones",
         "row",
         "search",
+        "waiting",
     )
 
     def __init__(
@@ -93,10 +98,11 @@ class Summary:
         row: Row | None = None,  # made when a listing first shows the card (see Index.entries)
         anniversary: str | None = None,
         contacted: bool | None = None,  # whether the Log holds a contact; made with the row
+        waiting: str | None = None,  # waiting since (YYYY-MM-DD; "" when not); made with the row
     ):
         self.name, self.next, self.owner, self.search = name, next, owner, search
         self.phones, self.birthday, self.row, self.anniversary = phones, birthday, row, anniversary
-        self.contacted = contacted
+        self.contacted, self.waiting = contacted, waiting
         self._due: Due | bool | None = False  # worked out when first asked
 
     @property
@@ -129,7 +135,7 @@ class Summary:
                         plus = "+" if number.startswith("+") else ""
                         phones.append(plus + _NON_DIGITS.sub("", number))
         birthday, anniversary = card.get("birthday"), card.get("anniversary")
-        row, contacted = row_and_contact(card) if with_row else (None, None)
+        row, contacted, waiting = row_and_contact(card) if with_row else (None, None, None)
         return cls(
             card.name,
             next_text(card),
@@ -140,6 +146,7 @@ class Summary:
             row,
             anniversary if isinstance(anniversary, str) else None,
             contacted,
+            waiting,
         )
 
     @property
@@ -221,6 +228,7 @@ def encode(summary: Summary | None, error: CardError | None) -> tuple[object, ..
             s.row,
             s.anniversary,
             s.contacted,
+            s.waiting,
         )
     assert error is not None
     return ("error", error.message, error.line)
@@ -231,7 +239,7 @@ def decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | No
     if type(value) is not tuple:
         return None
     if len(value) == OK and value[0] == "ok":
-        _, name, nxt, owner, search, phones, birthday, row, anniversary, contacted = value
+        _, name, nxt, owner, search, phones, birthday, row, anniversary, contacted, waiting = value
         if (
             type(name) is str
             and type(search) is str
@@ -241,9 +249,13 @@ def decode(value: Any, rel: str) -> tuple[Summary | None, CardError | None] | No
             and (birthday is None or type(birthday) is str)
             and (anniversary is None or type(anniversary) is str)
             and (contacted is None or type(contacted) is bool)
+            and (waiting is None or type(waiting) is str)
             and (row is None or (type(row) is tuple and len(row) == 4 and all(type(v) is str for v in row)))
         ):
-            return Summary(name, nxt, owner, search, phones, birthday, row, anniversary, contacted), None
+            summary = Summary(
+                name, nxt, owner, search, phones, birthday, row, anniversary, contacted, waiting
+            )
+            return summary, None
         return None
     if len(value) == 3 and value[0] == "error" and type(value[1]) is str:
         line = value[2]

@@ -31,17 +31,17 @@ class Undo:
 
     def lines(self) -> list[str]:
         """What the undo does, a line a card (or file)."""
-        out = []
-        for rel in self.restored:
-            out.append(f"{card_id_of(rel) or rel}: back as it was in {rel}")
+        out = [f"{card_id_of(rel) or rel}: back as it was in {rel}" for rel in self.restored]
+        back = {card_id_of(rel) for rel in self.restored} - {None}
         for rel in self.removed:
-            if card_id_of(rel) is None or not any(card_id_of(r) == card_id_of(rel) for r in self.restored):
-                out.append(f"{card_id_of(rel) or rel}: {rel} removed")
+            card_id = card_id_of(rel)
+            if card_id is None or card_id not in back:
+                out.append(f"{card_id or rel}: {rel} removed")
         return out
 
 
 def _repo(binder: Binder) -> Repo:
-    repo = find_repo(binder.root)
+    repo = binder.repo() if binder.settings.autocommit else find_repo(binder.root)  # (the one it commits to)
     if repo is None:
         raise TicklerError(
             "undo needs the history: this binder is not a git repository, so tickler keeps no record "
@@ -152,7 +152,7 @@ def _refuse_unless_exact(binder: Binder, repo: Repo, subject: str, changes: list
     if not touched:
         return
     elsewhere = []
-    for folder, card_id, _ in binder.card_files():
+    for folder, card_id, _ in binder.card_paths():
         if card_id in touched:
             rel = card_rel(folder, card_id)
             if rel not in touched[card_id]:
