@@ -57,10 +57,13 @@ def check(binder: Binder, today: dt.date) -> list[Problem]:
     return examine(binder, today)[0]
 
 
-def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplicate]]:
+def examine(
+    binder: Binder, today: dt.date, phones: list[str] | None = None
+) -> tuple[list[Problem], list[Duplicate]]:
     """Every invariant of the binder, and the cards that are probably one customer (a warning:
     they share an email or a phone number), in one pass over the index. Of each card only its
-    first place under its id is kept; the few ids seen twice gather their places apart."""
+    first place under its id is kept; the few ids seen twice gather their places apart. Into
+    ``phones``, when given, go every card's phone numbers (for the region ``check`` proposes)."""
     problems: list[Problem] = []
     first_place: dict[str, str] = {}
     places: dict[str, list[str]] = {}  # ids in more than one place
@@ -84,6 +87,8 @@ def examine(binder: Binder, today: dt.date) -> tuple[list[Problem], list[Duplica
             seen = first_variant.setdefault(key, (entry.id, rel))
             if seen[0] != entry.id:
                 variants.setdefault(key, {seen[0]: seen[1]})[entry.id] = rel
+            if phones is not None and entry.summary is not None:
+                phones.extend(entry.summary.phones.split())
             if (found := contacts_of(entry)) is not None:
                 yield found
             target = folder_for(entry.summary.next if entry.summary else None)

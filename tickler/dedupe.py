@@ -169,10 +169,13 @@ def name_key_of(entry: Entry) -> str:
     return " ".join(sorted(_WORD.findall(entry.summary.search.split("\n", 1)[0])))
 
 
-def binder_region_hint(binder: Binder, environ: Mapping[str, str]) -> RegionHint | None:
-    """``identity.region_hint`` for the binder's phones (from the index), the locale of
-    ``environ`` breaking a tie: the ``region`` that ``check`` proposes."""
-    phones = [p for entry in binder.index() if entry.summary for p in entry.summary.phones.split()]
+def binder_region_hint(
+    binder: Binder, environ: Mapping[str, str], phones: list[str] | None = None
+) -> RegionHint | None:
+    """``identity.region_hint`` for the binder's phones (``phones``, else from the index), the
+    locale of ``environ`` breaking a tie: the ``region`` that ``check`` proposes."""
+    if phones is None:
+        phones = [p for entry in binder.index() if entry.summary for p in entry.summary.phones.split()]
     prefer = locale_region(environ)
     return region_hint(phones, binder.settings.region, prefer[0] if prefer else None)
 

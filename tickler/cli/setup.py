@@ -124,7 +124,8 @@ def check(
     with working(json_=json_):
         if fix:
             done, _ = checking.fix(binder, now.today)
-        problems, duplicates = checking.examine(binder, now.today)
+        phones: list[str] = []  # (gathered in the same pass, for the region hint)
+        problems, duplicates = checking.examine(binder, now.today, phones)
     for line in done:
         typer.echo(f"fixed: {line}", err=json_)
     if json_:
@@ -136,7 +137,7 @@ def check(
             typer.echo(f"{problem.kind}: {problem}")
         for duplicate in duplicates:
             typer.echo(f"duplicate?: {duplicate}")
-    _region_hint(binder)
+    _region_hint(binder, phones)
     if problems:
         hint = "" if fix else "; 'tickler check --fix' repairs what it can without guessing"
         typer.echo(f"tickler: {plural(len(problems), 'problem')}{hint}", err=True)
@@ -145,13 +146,13 @@ def check(
         typer.echo("binder ok", err=True)
 
 
-def _region_hint(binder: "Binder") -> None:
+def _region_hint(binder: "Binder", phones: list[str]) -> None:
     """Propose a region when most phones are national numbers of a country it does not name."""
     import os
 
     from ..dedupe import binder_region_hint
 
-    hint = binder_region_hint(binder, os.environ)
+    hint = binder_region_hint(binder, os.environ, phones)
     if hint is not None:
         warn(
             f"{hint.national} of {hint.phones} phones are written as national numbers of {hint.region}, "
