@@ -251,7 +251,7 @@ def undoing(table: Table, size: str, runs: int) -> None:
     ours, theirs = race(undo, revert, runs)
     table.ratio(f"`undo` of a `roll` ({moved} cards), vs `git revert` of it, {size}", ours, theirs, 2.0)
     ours_dry, _ = race(dry, revert, runs)
-    table.ratio("`undo --dry-run` of the same, vs `undo`", ours_dry, ours, 1.0)
+    table.ratio(f"`undo --dry-run` of the same, vs `undo`, {size}", ours_dry, ours, 1.0)
     subprocess.run(["sh", "-c", back], cwd=spread, check=True)
 
 
@@ -374,7 +374,8 @@ def main() -> None:
     if "check" in only:
         check_and_roll(table, sizes[-1], ensure(sizes[-1]), max(1, runs // 2))
     if "undo" in only:
-        undoing(table, "10k" if "10k" in sizes else sizes[-1], max(1, runs // 2))
+        for size in [s for s in sizes if s != "1k"] or sizes:
+            undoing(table, size, max(1, runs // 2))
     table.print()
 
 
