@@ -96,7 +96,7 @@ def test_the_second_process_writes_the_cache_files_of_its_folders(
     clone: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TICKLER_ASIDE_FROM", "50")
-    monkeypatch.setattr("tickler.cache._may_fork", lambda: True)
+    monkeypatch.setattr("tickler.aside.allowed", lambda: True)
     index = Index(clone)
     folders = list(CARD_FOLDERS)
     index.build_aside(folders)
@@ -136,3 +136,32 @@ def test_undo_of_a_roll_moves_each_card_back(clone: Path) -> None:
         ["git", "diff", "HEAD~2", "HEAD", "--stat"], cwd=clone, capture_output=True, text=True
     )
     assert diff.stdout == ""
+
+
+def test_a_text_search_shared_with_a_second_process_finds_the_same(clone: Path) -> None:
+    big = clone / "months/05/c0101.md"  # a file past the size tickler reads: an error to carry back
+    big.write_text("---\nname: Big\n---\n" + "x" * 1_100_000 + "\n", encoding="utf-8")
+
+    def search(most: str) -> tuple[str, str]:
+        env = {**os.environ, "TICKLER_TODAY": "2026-11-23", "NO_COLOR": "1", "TICKLER_ASIDE_FROM": most}
+        done = subprocess.run(
+            [str(TICKLER), "--binder", str(clone), "find", "--text", "order 1"],
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+        return done.stdout, done.stderr
+
+    one = search("0")
+    assert search("0") == one  # warm, one process
+    two = search("1")  # the later half searched by a fork
+    assert two == one and one[0].count("\n") > 50 and "months/05/c0101.md" in one[1]
+
+
+def test_the_second_process_answers_down_a_pipe() -> None:
+    from tickler import aside
+
+    answer = aside.ask(lambda: [("days/01", "a", None, None), ("x", "y", "broken", 3)])
+    assert answer is not None and answer() == [("days/01", "a", None, None), ("x", "y", "broken", 3)]
+    failing = aside.ask(lambda: [object()])  # not a plain value: the second process fails
+    assert failing is not None and failing() is None

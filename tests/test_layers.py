@@ -17,6 +17,7 @@ PACKAGE = REPO / "tickler"
 # Lowest first. A module may import from its own layer or any lower one.
 LAYERS = [
     ["errors", "texts", "patterns", "progress", "__init__"],
+    ["aside"],  # a second process beside a command that reads thousands of cards
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
     ["card", "card.safeyaml", "card.plainyaml", "card.reader", "card.edits", "card.log"],

@@ -15,11 +15,10 @@ import os
 import stat
 import zlib
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from . import progress
+from . import aside, progress
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD, atomic_write, read_card_text
 from .layout import STATE, linked_folder
@@ -117,10 +116,27 @@ class Index:
         accents), holds every one of ``words``, and (folder, id, error) of the files that cannot be
         read. Each card's folded text is kept in a cache of its own (``text/``), made the first
         time a text search meets the card and keyed like the rest by the file's size and
-        modification time."""
+        modification time. In a big binder a second process searches the later half of the
+        folders (``_beside``): the answers are the same, in the same order."""
+        folders = [f for f in folders if not linked_folder(self.root, f)]
+        theirs = None
+        if self.aside and aside.allowed():
+            sizes = [os.stat(t).st_size if os.path.exists(t := self._text_file(f)) else 0 for f in folders]
+            first = aside.half(sizes, aside.cards_from() * 400)  # (a folded card: a few hundred bytes)
+            if first < len(folders):
+                theirs = aside.ask(lambda: [_plain(found) for found in self._texts(folders[first:], words)])
+        yield from self._texts(folders[:first] if theirs else folders, words)
+        if theirs is not None:
+            found = theirs()
+            if found is None:  # (the second process failed: its folders are searched here)
+                yield from self._texts(folders[first:], words)
+            else:
+                for folder, card_id, message, line in found:
+                    error = CardError(message, path=f"{folder}/{card_id}.md", line=line) if message else None
+                    yield folder, card_id, error
+
+    def _texts(self, folders: list[str], words: list[str]) -> Iterator[tuple[str, str, CardError | None]]:
         for folder in folders:
-            if linked_folder(self.root, folder):
-                continue
             walk = Walk(self, folder, self._text_file(folder), TEXT_VERSION, ordered=False)
             for seen in walk:
                 if seen.kind != "file":
@@ -224,14 +240,13 @@ class Index:
         store_of: Callable[[str], str] | None = None,
         build: Callable[[list[str]], Iterable[object]] | None = None,
     ) -> None:
-        """Let a second process read about half of the cold folders among ``folders`` (those with
-        cache file yet, ``store_of`` the folder, as on a fresh clone, where a first command reads every card)
-        while this one reads the rest: a fork that goes through the later cold folders with
-        ``build`` (by default ``entries``), writes their cache files and exits. ``wait_aside``
-        waits for it before a folder it has is gone through here; if it failed, that folder is
-        read here, as without it. Only where it pays (thousands of cold cards), never in a
-        process with other threads than daemon ones (a server), never from the second process."""
-        if not self.use_cache or not self.aside or _IN_ASIDE or not _may_fork():
+        """Let a second process (``aside``) read about half of the cold folders among ``folders``
+        (those with no cache file yet, ``store_of`` the folder: a fresh clone, where a first
+        command reads every card) while this one reads the rest: it goes through the later cold
+        folders with ``build`` (by default ``entries``), writes their cache files and exits.
+        ``wait_aside`` waits for it before one of its folders is gone through here; if it
+        failed, that folder is read here, as without it. Only with thousands of cold cards."""
+        if not self.use_cache or not self.aside or not aside.allowed():
             return
         store_of = store_of or self._cache_file
         cold = [
@@ -241,43 +256,27 @@ class Index:
             and not os.path.exists(store)
             and not linked_folder(self.root, f)
         ]
-        if len(cold) < 4:
-            return
         sizes = []
         for folder in cold:
             try:
                 sizes.append(len(os.listdir(f"{self.root}/{folder}")))
             except OSError:
                 sizes.append(0)
-        if sum(sizes) < _aside_from():
-            return
-        first, theirs = len(cold), 0  # the later folders, with about half of the cards
-        while first > 1 and 2 * (theirs + sizes[first - 1]) <= sum(sizes):
-            first -= 1
-            theirs += sizes[first]
+        first = aside.half(sizes, aside.cards_from())  # the later folders, with about half the cards
         if first == len(cold):
             return
-        try:
-            pid = os.fork()
-        except OSError:
-            return
-        if pid == 0:  # the second process: read, write the cache files, exit without a word
-            try:
-                _in_aside()
-                for _ in (build or self.entries)(cold[first:]):
-                    pass
-            finally:
-                os._exit(0)
-        for folder in cold[first:]:
-            self._aside[store_of(folder)] = pid
+        theirs = cold[first:]
+        pid = aside.start(lambda: [None for _ in (build or self.entries)(theirs)])
+        if pid is not None:
+            for folder in theirs:
+                self._aside[store_of(folder)] = pid
 
     def wait_aside(self, store: str) -> None:
         """Wait for the second process that writes the cache file ``store``, if one does."""
         pid = self._aside.pop(store, None)
         if pid is None:
             return
-        with suppress(ChildProcessError):
-            os.waitpid(pid, 0)
+        aside.wait(pid)
         for key in [k for k, p in self._aside.items() if p == pid]:
             del self._aside[key]
 
@@ -526,32 +525,9 @@ class Walk:
         return False
 
 
-ASIDE_FROM = 3_000  # cold cards from which a second process reads half of them (``build_aside``)
-_IN_ASIDE = False
-
-
-def _aside_from() -> int:
-    """``ASIDE_FROM``, or the setting ``TICKLER_ASIDE_FROM`` (0 turns the second process off)."""
-    try:
-        value = int(os.environ.get("TICKLER_ASIDE_FROM", ASIDE_FROM))
-    except ValueError:
-        return ASIDE_FROM
-    return value if value > 0 else 1 << 62
-
-
-def _in_aside() -> None:
-    global _IN_ASIDE
-    _IN_ASIDE = True
-    progress.forget()  # (the bar is the first process's)
-
-
-def _may_fork() -> bool:
-    if not hasattr(os, "fork"):
-        return False
-    import threading
-
-    main = threading.main_thread()
-    return all(t.daemon for t in threading.enumerate() if t is not main)
+def _plain(found: tuple[str, str, CardError | None]) -> tuple[str, str, str | None, int | None]:
+    folder, card_id, error = found
+    return folder, card_id, error.message if error else None, error.line if error else None
 
 
 class Kept(NamedTuple):
