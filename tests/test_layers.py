@@ -20,7 +20,7 @@ LAYERS = [
     ["aside"],  # a second process beside a command that reads thousands of cards
     ["dates", "names"],
     ["layout", "fsutil", "config", "git"],
-    ["card", "card.safeyaml", "card.plainyaml", "card.reader", "card.edits", "card.log"],
+    ["card", "card.limits", "card.safeyaml", "card.plainyaml", "card.reader", "card.edits", "card.log"],
     ["summary"],  # what the index keeps of a card
     ["cache", "ledger", "transaction"],  # the index, the reports' ledger, git's view: beside the store
     ["binder"],  # the store

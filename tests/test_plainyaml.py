@@ -94,6 +94,12 @@ TRICKY = [
     "date_like: 2026-13-45\nstamp: 2026-12-05T10:00:00\n",
     "trailing_dot: 1.\nlead_dot: .5\nsigned_float: -1.5e+3\nsexa_float: 1:30.5\n",
     "binary: 0b101\nodd: 0o17\n",
+    "a" * 1025 + ": b\n",  # no YAML key is longer than 1,024 characters
+    "a" * 1024 + ": b\n",
+    "k: 0x_\n- x\n",  # a number that is none, then an error of the loader's
+    "k: 0b_\nk: 1\n",
+    "x:\n" + "- a\n" * 257,  # the loader's other parser
+    "x:\n" + "- a\n" * 257 + "k: [a?b]\n",
 ]
 
 
@@ -304,3 +310,13 @@ def test_the_ledger_reads_a_log_as_its_entries_say(lines: list[str]) -> None:
     entries, bad = card.log()
     entries.sort(key=lambda e: (e.sort_key, e.line))
     assert read_raw(card.text, card.fm_end) == ([_raw_of(e) for e in entries], bad)
+
+
+def test_a_long_front_matter_is_read_by_the_loaders_other_parser() -> None:
+    """Many dashes or brackets send a front matter to PyYAML's pure-Python parser (it stops deep
+    nesting cleanly); the plain reader steps aside for it, and the loader reads it whole."""
+    items = "".join(f"  - 'it''s {n}'\n" for n in range(300))
+    front = f"name: Many\ntags:\n{items}"
+    assert plain_mapping(front) is None
+    card = Card.parse(f"---\n{front}---\n", source="x.md")
+    assert card.tags == [f"it's {n}" for n in range(300)]

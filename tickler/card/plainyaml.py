@@ -17,8 +17,9 @@ import re
 from functools import cache
 from typing import Any
 
+from .limits import busy
+
 _STR = "tag:yaml.org,2002:str"
-LONGEST = 16_384  # longer front matter goes to the loader, which counts its values (safeyaml)
 # Characters both YAML parsers read as plain content on one line; anything else (a tab, a CR, a
 # byte-order mark, a line or paragraph separator, NEL) is left to them.
 _UNUSUAL = re.compile("[^\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
@@ -31,7 +32,7 @@ _FLOW = frozenset(",[]{}#'\":")  # in a [flow, list] item: left to the loader
 
 def plain_mapping(text: str) -> dict[str, Any] | None:
     """The front matter's mapping when it is written plainly (see the module), else None."""
-    if len(text) > LONGEST or _UNUSUAL.search(text) is not None:
+    if busy(text) or _UNUSUAL.search(text) is not None:  # (the loader's other parser: not followed)
         return None
     found: dict[str, Any] = {}
     lines = text.split("\n")
@@ -64,8 +65,8 @@ def plain_mapping(text: str) -> dict[str, Any] | None:
         if match is None:
             return None
         key, written = match[1], match[2]
-        if key in found or (key not in _TEXT_KEYS and not _text_key(key)):
-            return None
+        if key in found or len(key) > 1024 or (key not in _TEXT_KEYS and not _text_key(key)):
+            return None  # (YAML takes no key of more than 1,024 characters)
         if written and written[0] != "#":
             value = _value(written)
             if value is _UNSURE:
@@ -149,7 +150,10 @@ def _scalar(written: str, *, flow: bool) -> Any:
         return _UNSURE  # a merge key, a value key: the loader's
     from yaml import ScalarNode
 
-    return make(ScalarNode(tag, written))
+    try:
+        return make(ScalarNode(tag, written))
+    except (ValueError, OverflowError):  # a number that is none (0x_): the loader says so
+        return _UNSURE
 
 
 _TEXT_KEYS: set[str] = set()  # keys seen to be text (a binder's cards share a few dozen)

@@ -90,6 +90,8 @@ def _loaded(fm_text: str, source: Any, first_line: int) -> Any:
         ) from None
     except RecursionError:
         raise CardError("the front matter nests too deeply", path=source) from None
+    except (ValueError, OverflowError) as exc:  # a value YAML takes for a number that is none (0x_)
+        raise CardError(f"the front matter holds a value YAML cannot read: {exc}", path=source) from None
     return data
 
 

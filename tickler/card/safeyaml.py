@@ -8,6 +8,9 @@ from __future__ import annotations
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+
+from .limits import busy
 
 try:
     from yaml import CSafeLoader as _BaseLoader
@@ -23,10 +26,11 @@ class _CardLoader(_BaseLoader):
     and refuses duplicate keys instead of silently keeping the last one."""
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        # The usual case, plain text keys that all differ, needs no constructing twice.
+        # The usual case, plain text keys that all differ, needs no constructing twice. (The base
+        # is named, not super(): the pure-Python loader below shares this method.)
         texts = [k.value for k, _ in node.value if k.tag == _STR_TAG and isinstance(k, yaml.ScalarNode)]
         if len(texts) == len(node.value) and len(set(texts)) == len(texts):
-            return super().construct_mapping(node, deep=deep)
+            return SafeConstructor.construct_mapping(self, node, deep=deep)
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
@@ -39,14 +43,14 @@ class _CardLoader(_BaseLoader):
                 raise yaml.constructor.ConstructorError(
                     None, None, f"duplicate key '{key}'", key_node.start_mark
                 )
-        return super().construct_mapping(node, deep=deep)
+        return SafeConstructor.construct_mapping(self, node, deep=deep)
 
     check_nodes = True  # load_yaml turns it off for short text without a '*' (no alias there)
 
     def construct_document(self, node: yaml.Node) -> Any:
         if self.check_nodes:
             _refuse_aliases(node)
-        return super().construct_document(node)
+        return SafeConstructor.construct_document(self, node)
 
 
 MAX_NODES = 20_000  # far more values than any card has
@@ -96,7 +100,7 @@ _PlainCardLoader.add_constructor("tag:yaml.org,2002:map", _PlainCardLoader.const
 def load_yaml(text: str) -> Any:
     # Ordinary front matter goes to the fast C parser; one that could nest deeply (long, or with
     # many brackets or dashes) goes to the pure-Python one, which fails cleanly.
-    if len(text) > 16_384 or text.count("[") + text.count("{") + text.count("- ") > 256:
+    if busy(text):
         return yaml.load(text, Loader=_PlainCardLoader)  # noqa: S506 - a SafeLoader subclass
     loader = _CardLoader(text)
     # Under 16 KB there is no room for more values than the limit: only an alias needs looking for.
