@@ -16,7 +16,6 @@ from tickler.card import Card
 from tickler.card.log import read_raw, section, section_by_lines
 from tickler.card.plainyaml import _DATE, _tag, plain_mapping
 from tickler.card.safeyaml import load_yaml
-from tickler.ledger import _raw_of
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -309,7 +308,18 @@ def test_the_ledger_reads_a_log_as_its_entries_say(lines: list[str]) -> None:
     card = Card.parse(text, source="x.md")
     entries, bad = card.log()
     entries.sort(key=lambda e: (e.sort_key, e.line))
-    assert read_raw(card.text, card.fm_end) == ([_raw_of(e) for e in entries], bad)
+    expected = [
+        (
+            e.date.toordinal(),
+            e.time.hour * 60 + e.time.minute if e.time else -1,
+            e.kind,
+            str(e.amount) if e.amount is not None else None,
+            e.text,
+            e.line,
+        )
+        for e in entries
+    ]
+    assert read_raw(card.text, card.fm_end) == (expected, bad)
 
 
 def test_a_long_front_matter_is_read_by_the_loaders_other_parser() -> None:

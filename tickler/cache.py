@@ -119,13 +119,15 @@ class Index:
         modification time. In a big binder a second process searches the later half of the
         folders (``_beside``): the answers are the same, in the same order."""
         folders = [f for f in folders if not linked_folder(self.root, f)]
-        theirs = None
+        first, theirs = len(folders), None  # the later folders go to a second process, if any
         if self.aside and aside.allowed():
             sizes = [os.stat(t).st_size if os.path.exists(t := self._text_file(f)) else 0 for f in folders]
             first = aside.half(sizes, aside.cards_from() * 400)  # (a folded card: a few hundred bytes)
             if first < len(folders):
                 theirs = aside.ask(lambda: [_plain(found) for found in self._texts(folders[first:], words)])
-        yield from self._texts(folders[:first] if theirs else folders, words)
+        if theirs is None:
+            first = len(folders)
+        yield from self._texts(folders[:first], words)
         if theirs is not None:
             found = theirs()
             if found is None:  # (the second process failed: its folders are searched here)
@@ -405,7 +407,7 @@ class Index:
         if os.path.exists(store):
             return
         found = []
-        for seen in Walk(self, folder, "", VERSION, ordered=False):
+        for seen in Walk(self, folder, None, VERSION, ordered=False):  # (no cache to compare with)
             if seen.kind != "file":
                 continue
             rel = f"{folder}/{seen.name}"
@@ -480,7 +482,7 @@ class Walk:
     state it was kept for. The caller works out the rest, ``keep``s each file's value, and
     ``save`` writes the cache file again when anything differs."""
 
-    def __init__(self, index: Index, folder: str, store: str, version: int, *, ordered: bool):
+    def __init__(self, index: Index, folder: str, store: str | None, version: int, *, ordered: bool):
         self.index, self.folder, self.store, self.version = index, folder, store, version
         self.ordered = ordered
         self.cached: dict[str, Any] = {}
@@ -494,7 +496,7 @@ class Walk:
             return
         if self.ordered:
             listing.sort(key=lambda e: e.name)
-        self.cached = cached = self.index.load(self.store, self.version)
+        self.cached = cached = self.index.load(self.store, self.version) if self.store else {}
         for entry in listing:
             name = entry.name  # hidden and temporary files start with "."
             if name[0] == "." or not name.endswith(".md"):
@@ -519,7 +521,7 @@ class Walk:
 
     def save(self) -> bool:
         """Write the cache file when anything differs from what it held; whether it did."""
-        if self.changed or self.fresh.keys() != self.cached.keys():
+        if self.store and (self.changed or self.fresh.keys() != self.cached.keys()):
             self.index.save(self.store, self.fresh, self.version)
             return True
         return False

@@ -15,7 +15,7 @@ import subprocess
 import sys
 import tempfile
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import TicklerError
@@ -44,6 +44,10 @@ class TreeChange:
 class Repo:
     top: Path  # the work tree's top folder
     prefix: str  # the binder's folder inside it ("" when the binder is the top), with a trailing /
+    # What git has told this command once: whether it converts each path ("" for core.autocrlf),
+    # and each commit's parents (neither changes under the binder's lock).
+    _converted: dict[str, bool] = field(default_factory=dict, compare=False, repr=False)
+    _parents: dict[str, list[str]] = field(default_factory=dict, compare=False, repr=False)
 
     def run(
         self,
@@ -250,7 +254,7 @@ class Repo:
     def _converts(self, repo_paths: list[str]) -> bool:
         """Whether git would store any of these files other than byte for byte (asked of git once
         a command for each path: settings and attributes do not change under the lock)."""
-        known = self.__dict__.setdefault("_converted", {})
+        known = self._converted
         if "" not in known:  # (the setting first)
             autocrlf = self.text("config", "--get", "core.autocrlf", check=False).strip().lower()
             known[""] = autocrlf in ("true", "input")
@@ -308,7 +312,7 @@ class Repo:
         return self.text("log", "-1", "--format=%B", commit, "--")
 
     def parents(self, commit: str) -> list[str]:
-        known = self.__dict__.setdefault("_parents", {})  # (a commit's parents never change)
+        known = self._parents
         if commit not in known:
             known[commit] = self.text("rev-list", "--parents", "-n", "1", commit, "--").split()[1:]
         return list(known[commit])

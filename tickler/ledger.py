@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 
 from . import progress
 from .cache import Index, Walk, read_card
-from .card.log import LogEntry, read_raw
+from .card.log import LogEntry, RawEntry, read_raw
 from .errors import CardError
 from .fsutil import FOLDER_CARD, SYMLINK_CARD
 from .layout import linked_folder
@@ -31,9 +31,7 @@ if TYPE_CHECKING:
 LEDGER_VERSION = 1
 
 
-Raw = tuple[
-    int, int, str, "str | None", str, int
-]  # date ordinal, minutes (-1: none), kind, amount, text, line
+Raw = RawEntry  # date ordinal, minutes (-1: none), kind, amount, text, line (``card.log.read_raw``)
 
 
 class Account:
@@ -53,11 +51,10 @@ class Account:
         cadence: Any,  # the card's own ``cadence`` as written (None when it has none)
         raw: tuple[Raw, ...],
         bad: tuple[int, ...],  # the numbers of Log lines that break the grammar
-        entries: tuple[LogEntry, ...] | None = None,
     ):
         self.folder, self.id, self.name, self.owner, self.next = folder, card_id, name, owner, next
         self.tags, self.cadence, self.raw, self.bad = tags, cadence, raw, bad
-        self._entries = entries
+        self._entries: tuple[LogEntry, ...] | None = None
 
     @property
     def rel(self) -> str:
@@ -103,27 +100,9 @@ def _entry(raw: Raw) -> LogEntry:
     return LogEntry(day, time, kind, Decimal(amount) if amount is not None else None, text, line)
 
 
-def _raw_of(e: LogEntry) -> Raw:
-    minutes = e.time.hour * 60 + e.time.minute if e.time else -1
-    return (
-        e.date.toordinal(),
-        minutes,
-        e.kind,
-        str(e.amount) if e.amount is not None else None,
-        e.text,
-        e.line,
-    )
-
-
-def account_of(folder: str, card_id: str, card: Card, *, objects: bool = True) -> Account:
-    """The card as an account; ``objects``: with its entries made at once (else when asked)."""
-    if objects:
-        entries, bad = card.log()
-        entries.sort(key=lambda e: (e.sort_key, e.line))
-        raw = tuple(_raw_of(e) for e in entries)
-    else:
-        rows, bad = read_raw(card.text, card.fm_end)
-        raw, entries = tuple(rows), None
+def account_of(folder: str, card_id: str, card: Card) -> Account:
+    """The card as an account (its Log read straight into the ledger's tuples)."""
+    raw, bad = read_raw(card.text, card.fm_end)
     return Account(
         folder,
         card_id,
@@ -132,9 +111,8 @@ def account_of(folder: str, card_id: str, card: Card, *, objects: bool = True) -
         next_text(card),
         tuple(card.tags),
         card.get("cadence"),
-        raw,
+        tuple(raw),
         tuple(bad),
-        tuple(entries) if entries is not None else None,
     )
 
 
@@ -213,7 +191,7 @@ class Ledger:
                             continue
                         found, data = error, ("error", error.message, error.line)
                     else:
-                        found = account_of(folder, card_id, card, objects=False)
+                        found = account_of(folder, card_id, card)
                         data = _encode(found)
                 walk.keep(seen, data, new=data is not seen.kept)
                 yield found

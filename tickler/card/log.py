@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from collections.abc import Iterator
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
@@ -177,64 +178,73 @@ def section_by_lines(text: str, offset: int) -> tuple[int | None, int]:
     return start, len(text)
 
 
+def _entry_lines(text: str, offset: int) -> Iterator[tuple[str, int]]:
+    """Each line of the Log section that starts like an entry (``- ``), with its line number."""
+    start, end = section(text, offset)
+    if start is None:
+        return
+    line_no = text.count("\n", 0, start) + 1
+    for raw in text[start:end].splitlines():
+        if raw.startswith("- "):
+            yield raw, line_no
+        line_no += 1
+
+
 def read(text: str, offset: int) -> tuple[list[LogEntry], list[int]]:
     """The Log entries of a card's text, and the numbers of Log lines that break the grammar."""
     entries: list[LogEntry] = []
     bad: list[int] = []
-    start, end = section(text, offset)
-    if start is None:
-        return entries, bad
-    line_no = text.count("\n", 0, start) + 1
-    for raw in text[start:end].splitlines():
-        if raw.startswith("- "):
-            entry = parse_entry(raw, line_no)
-            if entry is None:
-                bad.append(line_no)
-            else:
-                entries.append(entry)
-        line_no += 1
+    for raw, line_no in _entry_lines(text, offset):
+        entry = parse_entry(raw, line_no)
+        if entry is None:
+            bad.append(line_no)
+        else:
+            entries.append(entry)
     return entries, bad
 
 
+RawEntry = tuple[
+    int, int, str, "str | None", str, int
+]  # (date ordinal, minutes or -1, kind, amount, text, line)
 _ORDINALS: dict[str, int | None] = {}  # a written date -> its ordinal (None: no real date)
 
 
-def read_raw(text: str, offset: int) -> tuple[list[tuple[int, int, str, str | None, str, int]], list[int]]:
+def read_raw(text: str, offset: int) -> tuple[list[RawEntry], list[int]]:
     """What ``read`` gives, as the plain tuples the ledger keeps, in date order: (date ordinal,
     minutes since midnight or -1, kind, amount as ``str(Decimal)``, text, line), without making
     an entry object of each line (a fresh clone's first report reads every card's Log)."""
-    found: list[tuple[int, int, str, str | None, str, int]] = []
+    found: list[RawEntry] = []
     bad: list[int] = []
-    start, end = section(text, offset)
-    if start is None:
-        return found, bad
-    line_no = text.count("\n", 0, start) + 1
-    for raw in text[start:end].splitlines():
-        if raw.startswith("- "):
-            match = _ENTRY.match(raw)
-            written = match["date"] if match else ""
-            ordinal = _ORDINALS.get(written, -1) if match else None
-            if ordinal == -1:
-                try:
-                    ordinal = dt.date.fromisoformat(written).toordinal()
-                except ValueError:
-                    ordinal = None
-                if len(_ORDINALS) < 10_000:
-                    _ORDINALS[written] = ordinal
-            minutes = -1
-            if match and ordinal is not None and match["time"]:
-                hh, mm = match["time"].split(":")
-                minutes = int(hh) * 60 + int(mm) if int(hh) < 24 and int(mm) < 60 else -2
-            if match is None or ordinal is None or minutes == -2:
-                bad.append(line_no)
-            else:
-                amount = str(Decimal(match["amount"])) if match["amount"] else None
-                found.append(
-                    (ordinal, minutes, match["kind"].lower(), amount, (match["text"] or "").strip(), line_no)
-                )
-        line_no += 1
-    found.sort(key=lambda r: (r[0], max(r[1], 0), r[5]))
+    for raw, line_no in _entry_lines(text, offset):
+        match = _ENTRY.match(raw)
+        ordinal = _ordinal(match["date"]) if match else None
+        minutes = -1
+        if match and match["time"]:
+            hh, mm = (int(part) for part in match["time"].split(":"))
+            minutes = hh * 60 + mm if hh < 24 and mm < 60 else -2  # (-2: no real time)
+        if match is None or ordinal is None or minutes == -2:
+            bad.append(line_no)
+            continue
+        amount = str(Decimal(match["amount"])) if match["amount"] else None
+        found.append(
+            (ordinal, minutes, match["kind"].lower(), amount, (match["text"] or "").strip(), line_no)
+        )
+    found.sort(key=lambda r: (r[0], max(r[1], 0), r[5]))  # as LogEntry.sort_key, then the line
     return found, bad
+
+
+def _ordinal(written: str) -> int | None:
+    """The ordinal of a date written YYYY-MM-DD, None when there is no such day (a Log has few
+    distinct days: each is worked out once)."""
+    if written not in _ORDINALS:
+        try:
+            ordinal: int | None = dt.date.fromisoformat(written).toordinal()
+        except ValueError:
+            ordinal = None
+        if len(_ORDINALS) >= 10_000:
+            return ordinal
+        _ORDINALS[written] = ordinal
+    return _ORDINALS[written]
 
 
 def append_lines(text: str, offset: int, newline: str, lines: list[str]) -> str:
